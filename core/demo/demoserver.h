@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+class QTcpServer;
+
+namespace sw {
+
+// A small model-serving endpoint on loopback with switchable failure scenarios: the test suite's
+// fixture and the dashboard's demo. Routes (any scenario):
+//   POST /predict, /v1/models/<m>:predict   {"instances": [...]} -> {"predictions": [...]}
+//   GET  /health, /ping, /v2/health/ready   health
+//   GET|PUT /__servewatch/scenario          read or set the scenario (PUT body, or ?set=NAME);
+//                                           always answered normally, whatever the scenario
+// The scenario decides how every other request is answered; see scenarios() for the list.
+// Scenario specs may carry an argument after a colon: "status:503", "fail_then_ok:3",
+// "slow:800", "drip:200".
+class DemoServer : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+        quint16 port = 0; // 0 = any free port
+        std::optional<QSslConfiguration> tls; // serve HTTPS with this configuration
+        QString scenario = QStringLiteral("ok");
+        QString modelName = QStringLiteral("demo-model");
+    };
+
+    struct ScenarioInfo {
+        QString name;
+        QString argument; // e.g. "CODE", "N", "MS"; empty when it takes none
+        QString description;
+    };
+
+    explicit DemoServer(QObject *parent = nullptr);
+    ~DemoServer() override;
+
+    bool listen(const Options &options, QString *error);
+    void close();
+    bool isListening() const;
+    quint16 port() const;
+    QUrl baseUrl() const; // e.g. http://127.0.0.1:41234
+
+    bool setScenario(const QString &spec, QString *error);
+    QString scenario() const;
+    static QList<ScenarioInfo> scenarios();
+
+    int requestCount() const; // model requests answered (control requests not counted)
+    int openConnections() const;
+
+signals:
+    void scenarioChanged(const QString &spec);
+    void requestReceived(const QByteArray &method, const QString &path);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace sw
