@@ -17,12 +17,23 @@ namespace sw {
 // A small model-serving endpoint on loopback with switchable failure scenarios: the test suite's
 // fixture and the dashboard's demo. Routes (any scenario):
 //   POST /predict, /v1/models/<m>:predict   {"instances": [...]} -> {"predictions": [...]}
-//   GET  /health, /ping, /v2/health/ready   health
+//   POST /predictions/<m>                   TorchServe: the same answer
+//   POST /v2/models/<m>/infer               Open Inference Protocol (Triton): {"outputs": [...]}
+//   POST /v1/chat/completions               OpenAI-compatible: {"choices": [...]}; also
+//                                           /v1/completions
+//   GET  /health, /ping, /v2/health/ready   health; also /v2/health/live, /healthz, /livez,
+//                                           /readyz
+//   GET  /v1/models, /v1/models/<m>         model list (OpenAI), model readiness (KServe V1)
+//   GET  /v2/models/<m>[/ready]             model metadata, model readiness (Open Inference)
 //   GET|PUT /__servewatch/scenario          read or set the scenario (PUT body, or ?set=NAME);
 //                                           always answered normally, whatever the scenario
+//   GET  /__servewatch/scenarios            the scenario list with descriptions, as JSON
 // The scenario decides how every other request is answered; see scenarios() for the list.
 // Scenario specs may carry an argument after a colon: "status:503", "fail_then_ok:3",
-// "slow:800", "drip:200".
+// "slow:800", "drip:200". scenario() returns the canonical spec, with the effective argument
+// ("slow" reads back as "slow:1500"). Every answer carries "Connection: close".
+// Requests other than control requests are model requests: they are counted, emitted with
+// requestReceived() and answered as the scenario says (unknown paths get 404 under ok).
 class DemoServer : public QObject
 {
     Q_OBJECT
@@ -56,6 +67,9 @@ public:
 
     int requestCount() const; // model requests answered (control requests not counted)
     int openConnections() const;
+    // The most bytes any connection has had queued in its socket's write buffer. Streaming
+    // scenarios (big_body, endless_chunked, huge_headers) keep this small.
+    qint64 peakBytesToWrite() const;
 
 signals:
     void scenarioChanged(const QString &spec);

@@ -56,6 +56,7 @@ struct AttemptResult {
     QList<AddressTry> addressTries;
     QString connectedAddress; // "[::1]:8080" or "127.0.0.1:8080"
     QString proxyUsed;        // proxy URL without credentials; empty = direct
+    QString proxySource;      // why this proxy (or none): "HTTPS_PROXY=...", "--proxy", "NO_PROXY matched ..."
     TlsInfo tls;
 
     int httpStatus = 0;
@@ -72,6 +73,7 @@ struct AttemptResult {
     QString retryAfterRaw;
 
     bool retryable = false;
+    bool cancelled = false; // stopped by cancel(), not by the server or a timeout
     QStringList warnings; // not failures, but worth telling (certificate expiring, insecure TLS)
 
     bool isSuccess() const { return failureClass == FailureClass::Ok || failureClass == FailureClass::SlowResponse; }

@@ -1,1 +1,5 @@
-# sources of core/report
+target_sources(servewatch_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/redact.cpp ${CMAKE_CURRENT_LIST_DIR}/redact.h
+    ${CMAKE_CURRENT_LIST_DIR}/curlcommand.cpp ${CMAKE_CURRENT_LIST_DIR}/curlcommand.h
+    ${CMAKE_CURRENT_LIST_DIR}/probereport.cpp ${CMAKE_CURRENT_LIST_DIR}/probereport.h
+)

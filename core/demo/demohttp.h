@@ -1,0 +1,41 @@
+#pragma once
+
+#include "demorequest.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+namespace sw {
+
+// The Server header of answers that come from the "model server" itself (proxies in failure
+// scenarios use their own, e.g. nginx or envoy).
+QByteArray demoServerName();
+
+// "Service Unavailable"; a generic phrase ("Server Error") for codes without a standard one.
+QByteArray demoReasonPhrase(int status);
+QByteArray demoHttpDate(); // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
+QByteArray demoJson(const QJsonObject &object); // compact
+
+// One HTTP/1.1 response. Always "Connection: close": the demo server answers one request per
+// connection.
+struct DemoResponse {
+    int status = 200;
+    QByteArray reason; // empty: the standard reason phrase
+    QByteArray contentType; // empty: no Content-Type header
+    QByteArray body;
+    DemoHeaders extraHeaders;
+    QByteArray server = demoServerName(); // empty: no Server header
+    bool lowercaseNames = false; // Envoy writes header names in lower case
+
+    // Status line, Server, Date, Content-Type, Content-Length (unless contentLength < 0), the
+    // extra headers and Connection: close. terminate appends the blank line that ends the head.
+    QByteArray head(qint64 contentLength, bool terminate = true) const;
+
+    // The whole message. headOnly drops the body but keeps its Content-Length (HEAD requests).
+    // 204 and 304 never carry a body or a Content-Length.
+    QByteArray toBytes(bool headOnly = false) const;
+};
+
+DemoResponse demoJsonResponse(int status, const QJsonObject &object);
+
+} // namespace sw

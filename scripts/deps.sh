@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ServeWatch needs and that are missing (apt-get; through sudo
+# when not root). Usage: scripts/deps.sh [build] [test]   (default: build)
+set -euo pipefail
+
+build_packages=(
+  cmake ninja-build g++ pkg-config
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev libqt6sql6-sqlite qt6-svg-dev
+  libsecret-1-0
+)
+# Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
+# for the DNS and no-network namespaces, ip (iproute2).
+test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates)
+
+want=()
+for group in "${@:-build}"; do
+  case "$group" in
+    build) want+=("${build_packages[@]}") ;;
+    test) want+=("${test_packages[@]}") ;;
+    *) echo "deps.sh: unknown group '$group' (build, test)" >&2; exit 64 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "probe/httpattempt.h"
+#include "probe/probe.h"
+#include "probe/probeengine.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+namespace sw::test {
+
+// Runs one attempt to completion on the event loop and returns its result.
+inline AttemptResult runAttempt(ProbeEngine &engine, const ProbeRequest &request, qint64 *wallMs = nullptr)
+{
+    std::unique_ptr<HttpAttempt> attempt(engine.createAttempt(request));
+    QSignalSpy spy(attempt.get(), &HttpAttempt::finished);
+    QElapsedTimer wall;
+    wall.start();
+    attempt->start();
+    if (spy.isEmpty())
+        spy.wait(request.timeoutMs + 5000);
+    if (wallMs)
+        *wallMs = wall.elapsed();
+    if (spy.count() != 1)
+        qWarning("attempt did not finish exactly once (%d)", int(spy.count()));
+    return attempt->result();
+}
+
+inline ProbeRequest requestFor(const QUrl &url, int timeoutMs = 3000)
+{
+    ProbeRequest r;
+    r.url = url;
+    r.timeoutMs = timeoutMs;
+    r.connectTimeoutMs = qMin(timeoutMs, 2000);
+    r.proxyMode = ProxyMode::None;
+    return r;
+}
+
+} // namespace sw::test
