@@ -157,7 +157,7 @@ struct KnowledgeBaseParser {
             return expected(here, QLatin1StringView("a number"), v);
         const double d = v.toDouble();
         if (!(d >= -MaxNumber && d <= MaxNumber)) // also rejects NaN
-            return fail(here, QStringLiteral("%1 is out of range (-%2 to %2)").arg(describe(v)).arg(MaxNumber));
+            return fail(here, describe(v) + QStringLiteral(" is out of range (-%1 to %1)").arg(MaxNumber));
         const int i = int(d);
         if (double(i) != d)
             return expected(here, QLatin1StringView("a whole number"), v);
@@ -203,7 +203,7 @@ struct KnowledgeBaseParser {
             const qsizetype line = before.count('\n') + 1;
             const qsizetype lineStart = QByteArrayView(before).lastIndexOf('\n') + 1;
             const qsizetype column = offset - lineStart + 1;
-            error = source + QStringLiteral(":%1:%2: not valid JSON: %3").arg(line).arg(column).arg(parseError.errorString());
+            error = source + QStringLiteral(":%1:%2: not valid JSON: ").arg(line).arg(column) + parseError.errorString();
             return false;
         }
         if (!doc.isObject())
@@ -239,7 +239,8 @@ struct KnowledgeBaseParser {
             const QString key = entryKey(entry.failureClass, entry.detail);
             const auto it = seen.constFind(key);
             if (it != seen.cend())
-                return fail(path, QStringLiteral("second entry for %1 (the first is entries[%2])").arg(key).arg(*it));
+                return fail(path, QStringLiteral("second entry for ") + key
+                                      + QStringLiteral(" (the first is entries[%1])").arg(*it));
             seen.insert(key, i);
             entries.append(std::move(entry));
         }
@@ -296,8 +297,8 @@ struct KnowledgeBaseParser {
                 return false;
             const auto it = ids.constFind(cause.id);
             if (it != ids.cend())
-                return fail(causePath + QStringLiteral(".id"),
-                            QStringLiteral("duplicate cause id %1 (also causes[%2])").arg(quoted(cause.id)).arg(*it));
+                return fail(causePath + QStringLiteral(".id"), QStringLiteral("duplicate cause id ") + quoted(cause.id)
+                                                                   + QStringLiteral(" (also causes[%1])").arg(*it));
             ids.insert(cause.id, i);
             entry->causes.append(std::move(cause));
         }
@@ -429,9 +430,8 @@ struct KnowledgeBaseParser {
                     return expected(at, QLatin1StringView("a regular expression"), it.value());
                 QRegularExpression re(it.value().toString(), QRegularExpression::CaseInsensitiveOption);
                 if (!re.isValid())
-                    return fail(at, QStringLiteral("invalid regular expression: %1 (at character %2)")
-                                        .arg(re.errorString())
-                                        .arg(re.patternErrorOffset() + 1));
+                    return fail(at, QStringLiteral("invalid regular expression: ") + re.errorString()
+                                        + QStringLiteral(" (at character %1)").arg(re.patternErrorOffset() + 1));
                 boost->match.append({name, re});
             }
         }
@@ -633,31 +633,36 @@ bool KnowledgeBase::loadFile(const QString &path, QString *error)
     return loadJson(file.read(MaxFileBytes + 1), path, error);
 }
 
+void KnowledgeBase::applyCause(Cause &c, const Cause &incoming)
+{
+    if (incoming.remove || c.remove) {
+        // A removal marker replaces the cause (and stays, so that the removal still applies
+        // when this base is merged over another); a cause over a marker takes its place.
+        c = incoming;
+        return;
+    }
+    if (incoming.given & Cause::Title)
+        c.title = incoming.title;
+    if (incoming.given & Cause::Explanation)
+        c.explanation = incoming.explanation;
+    if (incoming.given & Cause::Weight)
+        c.weight = incoming.weight;
+    if (incoming.given & Cause::Boosts)
+        c.boosts = incoming.boosts;
+    if (incoming.given & Cause::Checks)
+        c.checks = incoming.checks;
+    if (incoming.given & Cause::Fixes)
+        c.fixes = incoming.fixes;
+    c.given |= incoming.given;
+}
+
 void KnowledgeBase::mergeCause(QList<Cause> &causes, const Cause &incoming)
 {
     for (Cause &c : causes) {
-        if (c.id != incoming.id)
-            continue;
-        if (incoming.remove || c.remove) {
-            // A removal marker replaces the cause (and stays, so that the removal still applies
-            // when this base is merged over another); a cause over a marker takes its place.
-            c = incoming;
+        if (c.id == incoming.id) {
+            applyCause(c, incoming);
             return;
         }
-        if (incoming.given & Cause::Title)
-            c.title = incoming.title;
-        if (incoming.given & Cause::Explanation)
-            c.explanation = incoming.explanation;
-        if (incoming.given & Cause::Weight)
-            c.weight = incoming.weight;
-        if (incoming.given & Cause::Boosts)
-            c.boosts = incoming.boosts;
-        if (incoming.given & Cause::Checks)
-            c.checks = incoming.checks;
-        if (incoming.given & Cause::Fixes)
-            c.fixes = incoming.fixes;
-        c.given |= incoming.given;
-        return;
     }
     causes.append(incoming);
 }
@@ -668,26 +673,42 @@ void KnowledgeBase::mergeEntry(Entry &into, const Entry &incoming)
         into.title = incoming.title;
     if (!incoming.summary.isEmpty())
         into.summary = incoming.summary;
-    for (const Cause &c : incoming.causes)
-        mergeCause(into.causes, c);
+    if (incoming.causes.size() < 16) {
+        for (const Cause &c : incoming.causes)
+            mergeCause(into.causes, c);
+        return;
+    }
+    // Many causes (a generated or hostile file): index by id instead of scanning.
+    QHash<QString, qsizetype> index;
+    for (qsizetype i = 0; i < into.causes.size(); ++i)
+        index.insert(into.causes.at(i).id, i);
+    for (const Cause &c : incoming.causes) {
+        const auto it = index.constFind(c.id);
+        if (it == index.cend()) {
+            index.insert(c.id, into.causes.size());
+            into.causes.append(c);
+        } else {
+            applyCause(into.causes[*it], c);
+        }
+    }
 }
 
 void KnowledgeBase::merge(const KnowledgeBase &other)
 {
     if (&other == this)
         return;
+    QHash<QString, qsizetype> index;
+    for (qsizetype i = 0; i < m_entries.size(); ++i)
+        index.insert(entryKey(m_entries.at(i).failureClass, m_entries.at(i).detail), i);
     for (const Entry &e : other.m_entries) {
-        Entry *existing = nullptr;
-        for (Entry &mine : m_entries) {
-            if (mine.failureClass == e.failureClass && mine.detail == e.detail) {
-                existing = &mine;
-                break;
-            }
-        }
-        if (existing)
-            mergeEntry(*existing, e);
-        else
+        const QString key = entryKey(e.failureClass, e.detail);
+        const auto it = index.constFind(key);
+        if (it != index.cend()) {
+            mergeEntry(m_entries[*it], e);
+        } else {
+            index.insert(key, m_entries.size());
             m_entries.append(e);
+        }
     }
 }
 

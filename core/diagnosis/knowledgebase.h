@@ -94,6 +94,7 @@ private:
 
     const Entry *findEntry(FailureClass failureClass, const QString &detail) const;
     QList<Cause> effectiveCauses(FailureClass failureClass, const QString &detail) const;
+    static void applyCause(Cause &cause, const Cause &incoming);
     static void mergeCause(QList<Cause> &causes, const Cause &incoming);
     static void mergeEntry(Entry &into, const Entry &incoming);
 

@@ -147,7 +147,6 @@ bool enterPrivateResolver(const QHostAddress &nameserver, QString *whyNot)
     if (!whyNot)
         whyNot = &ignored;
     whyNot->clear();
-    state().active = false;
 
     if (nameserver.isNull()) {
         *whyNot = QStringLiteral("no nameserver address");
