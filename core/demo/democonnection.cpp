@@ -17,7 +17,7 @@ DemoConnection::DemoConnection(QTcpSocket *socket, Hooks hooks, QObject *parent)
 {
     m_socket->setParent(this);
     // Bound what Qt buffers for us; the parser enforces its own limits on top.
-    m_socket->setReadBufferSize(256 * 1024);
+    m_socket->setReadBufferSize(qint64(256) * 1024);
     m_peer = m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort());
 
     connect(m_socket, &QTcpSocket::readyRead, this, &DemoConnection::onReadyRead);
@@ -27,6 +27,7 @@ DemoConnection::DemoConnection(QTcpSocket *socket, Hooks hooks, QObject *parent)
     if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
         connect(ssl, &QSslSocket::encryptedBytesWritten, this, &DemoConnection::onBytesWritten);
     connect(&m_timer, &QTimer::timeout, this, &DemoConnection::onTimer);
+    m_timer.setTimerType(Qt::PreciseTimer); // slow:50 means 50 ms, not 47 (coarse timers fire early)
 }
 
 DemoConnection::~DemoConnection() = default;
@@ -34,7 +35,7 @@ DemoConnection::~DemoConnection() = default;
 void DemoConnection::start()
 {
     qCDebug(lcDemo) << "connection from" << m_peer;
-    startTimer(TimerRole::RequestTimeout, RequestTimeoutMs, false);
+    armTimer(TimerRole::RequestTimeout, RequestTimeoutMs, false);
     // A TLS socket may already hold the request: it was read during the handshake wait.
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -50,7 +51,7 @@ void DemoConnection::abort()
     m_socket->abort();
 }
 
-void DemoConnection::startTimer(TimerRole role, int ms, bool repeat)
+void DemoConnection::armTimer(TimerRole role, int ms, bool repeat)
 {
     m_timerRole = role;
     m_timer.setSingleShot(!repeat);
@@ -121,7 +122,7 @@ void DemoConnection::execute(DemoReply reply)
 {
     m_reply = std::move(reply);
     if (m_reply.delayMs > 0)
-        startTimer(TimerRole::Delay, m_reply.delayMs, false);
+        armTimer(TimerRole::Delay, m_reply.delayMs, false);
     else
         beginWriting();
 }
@@ -132,7 +133,7 @@ void DemoConnection::beginWriting()
         return;
     if (m_reply.dripMs > 0 && !m_reply.bytes.isEmpty()) {
         m_dripPos = 0;
-        startTimer(TimerRole::Drip, m_reply.dripMs, true);
+        armTimer(TimerRole::Drip, m_reply.dripMs, true);
         dripOne();
         return;
     }
@@ -207,7 +208,7 @@ void DemoConnection::endReply()
     case DemoReply::End::StayOpen:
         return;
     case DemoReply::End::Linger:
-        startTimer(TimerRole::Linger, LingerMs, false);
+        armTimer(TimerRole::Linger, LingerMs, false);
         if (qobject_cast<QSslSocket *>(m_socket))
             return; // a TLS stream cannot be half-closed underneath QSslSocket
         m_halfClosePending = true;

@@ -28,7 +28,7 @@ public:
     };
 
     // Streams are topped up while fewer than this many bytes wait in the socket.
-    static constexpr qint64 WriteLowWater = 128 * 1024;
+    static constexpr qint64 WriteLowWater = qint64(128) * 1024;
     static constexpr int RequestTimeoutMs = 30000; // a request must arrive within this
     static constexpr int LingerMs = 1000; // how long a failed request's connection drains at most
 
@@ -58,7 +58,7 @@ private:
     void resetConnection();
     void finish();
     void writeBytes(QByteArrayView bytes);
-    void startTimer(TimerRole role, int ms, bool repeat);
+    void armTimer(TimerRole role, int ms, bool repeat);
 
     QTcpSocket *m_socket;
     Hooks m_hooks;

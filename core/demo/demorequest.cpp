@@ -81,6 +81,12 @@ DemoRequestParser::State DemoRequestParser::feed(QByteArrayView data)
         // Tolerate (and skip) empty lines before the request line, as RFC 9112 allows.
         while (m_scanFrom == 0 && (m_buffer.startsWith("\r\n") || m_buffer.startsWith('\n')))
             m_buffer.remove(0, m_buffer.startsWith('\n') ? 1 : 2);
+        // Not HTTP at all (a TLS ClientHello, an SSH banner): answer at once, as real servers
+        // do, instead of waiting for a line end that may never come.
+        for (qsizetype i = 0; i < m_buffer.size() && m_buffer.at(i) != ' '; ++i) {
+            if (!isTokenChar(m_buffer.at(i)))
+                return fail(400, QStringLiteral("not an HTTP request"));
+        }
         qsizetype headEnd = -1;
         const qsizetype bodyStart = findHeadEnd(m_buffer, m_scanFrom, &headEnd);
         if (bodyStart < 0) {

@@ -31,8 +31,8 @@ class DemoRequestParser {
 public:
     enum class State : quint8 { NeedMore, Complete, Failed };
 
-    static constexpr qsizetype MaxHeaderBytes = 64 * 1024;
-    static constexpr qsizetype MaxBodyBytes = 1024 * 1024;
+    static constexpr qsizetype MaxHeaderBytes = qsizetype(64) * 1024;
+    static constexpr qsizetype MaxBodyBytes = qsizetype(1024) * 1024;
 
     State feed(QByteArrayView data);
     State state() const { return m_state; }

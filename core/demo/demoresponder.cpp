@@ -12,7 +12,7 @@ namespace {
 using L = QLatin1StringView;
 using Kind = DemoScenarioKind;
 
-constexpr qsizetype StreamPiece = 64 * 1024;
+constexpr qsizetype StreamPiece = qsizetype(64) * 1024;
 
 DemoReply send(const DemoResponse &response, const DemoRequest &request)
 {
@@ -115,7 +115,7 @@ std::function<QByteArray()> endlessChunkedStream()
         = QByteArrayLiteral("data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
                             "\"delta\":{\"content\":\"pong\"}}]}\n\n");
     QByteArray data;
-    while (data.size() + event.size() <= 16 * 1024)
+    while (data.size() + event.size() <= qsizetype(16) * 1024)
         data += event;
     const QByteArray chunk = QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
     return [chunk] {

@@ -12,13 +12,13 @@ namespace {
 enum class Arg : quint8 { None, Optional, Required };
 
 struct Definition {
-    DemoScenarioKind kind;
+    DemoScenarioKind kind = DemoScenarioKind::Ok;
     QLatin1StringView name;
-    Arg arg;
+    Arg arg = Arg::None;
     QLatin1StringView argName;
-    qint64 defaultValue;
-    qint64 min;
-    qint64 max;
+    qint64 defaultValue = 0;
+    qint64 min = 0;
+    qint64 max = 0;
     QLatin1StringView description;
 };
 

@@ -24,7 +24,7 @@ namespace {
 
 using L = QLatin1StringView;
 
-const QString ControlPrefix = QStringLiteral("/__servewatch/");
+constexpr QLatin1StringView ControlPrefix("/__servewatch/");
 
 // A listener that can take an accepted descriptor before Qt wraps it in a socket (no_read must
 // not read, and over TLS QSslServer would start reading the handshake at once).
@@ -75,7 +75,6 @@ struct DemoServer::Private {
     DemoServer *q;
     QTcpServer *listener = nullptr;
     bool tls = false;
-    QHostAddress address;
     DemoScenario scenario;
     QString modelName = QStringLiteral("demo-model");
     int requestCount = 0;
@@ -244,7 +243,6 @@ bool DemoServer::listen(const Options &options, QString *error)
     d->scenarioRequests = 0;
     d->modelName = options.modelName.isEmpty() ? QStringLiteral("demo-model") : options.modelName;
     d->tls = options.tls.has_value();
-    d->address = options.address;
 
     auto intercept = [this](qintptr descriptor) {
         if (d->scenario.kind != DemoScenarioKind::NoRead)
@@ -314,10 +312,10 @@ QUrl DemoServer::baseUrl() const
     if (!isListening())
         return {};
     QHostAddress host = d->listener->serverAddress();
-    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
-        host = QHostAddress(QHostAddress::LocalHost);
-    else if (host == QHostAddress::AnyIPv6)
+    if (host == QHostAddress::AnyIPv6)
         host = QHostAddress(QHostAddress::LocalHostIPv6);
+    else if (host.isEqual(QHostAddress(QHostAddress::AnyIPv4), QHostAddress::TolerantConversion))
+        host = QHostAddress(QHostAddress::LocalHost); // Any (dual stack) or AnyIPv4
     QUrl url;
     url.setScheme(d->tls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(host.toString());

@@ -777,6 +777,17 @@ Diagnosis KnowledgeBase::diagnose(FailureClass failureClass, const QString &deta
     d.title = expandPlaceholders(d.title, evidence);
     d.summary = expandPlaceholders(d.summary, evidence);
 
+    // In commands, a value the probe does not have becomes an UPPERCASE fill-in (MODEL, PORT),
+    // the convention for what the operator must supply, rather than an empty gap that would still
+    // run ("/v2/models//infer"). Prose gets the empty value.
+    Evidence forCommands;
+    forCommands.values = evidence.values;
+    for (const QString &name : valueNames()) {
+        const auto it = forCommands.values.constFind(name);
+        if (it == forCommands.values.cend() || it->isEmpty())
+            forCommands.values.insert(name, name.toUpper());
+    }
+
     const QList<Cause> causes = effectiveCauses(failureClass, detail);
     d.causes.reserve(causes.size());
     for (const Cause &c : causes) {
@@ -815,9 +826,9 @@ Diagnosis KnowledgeBase::diagnose(FailureClass failureClass, const QString &deta
             }
         }
         for (const KbCommand &k : c.checks)
-            rc.checks.append({expandPlaceholders(k.text, evidence), expandPlaceholders(k.command, evidence)});
+            rc.checks.append({expandPlaceholders(k.text, evidence), expandPlaceholders(k.command, forCommands)});
         for (const KbCommand &k : c.fixes)
-            rc.fixes.append({expandPlaceholders(k.text, evidence), expandPlaceholders(k.command, evidence)});
+            rc.fixes.append({expandPlaceholders(k.text, evidence), expandPlaceholders(k.command, forCommands)});
         d.causes.append(std::move(rc));
     }
     // Stable: equal scores keep the order the knowledge declares.

@@ -164,9 +164,11 @@ std::optional<QString> matchingEntry(const QStringList &entries, const QUrl &url
             if (!isCidr && host == entry)
                 return entry;
         } else {
-            if (host.endsWith(entry))
+            // Whole labels only, as requests (2.32+) and urllib match: "example.com" covers
+            // "api.example.com" but not "fooexample.com".
+            if (urllibMatches(entry, host))
                 return entry;
-            if (port > 0 && QString(host + u':' + QString::number(port)).endsWith(entry))
+            if (port > 0 && urllibMatches(entry, host + u':' + QString::number(port)))
                 return entry;
         }
         if (urllibMatches(entry, host))

@@ -11,8 +11,9 @@ namespace sw {
 // http_proxy / HTTP_PROXY for http URLs, https_proxy / HTTPS_PROXY for https URLs,
 // all_proxy / ALL_PROXY as the fallback, lower case winning over upper case when both are set;
 // no_proxy / NO_PROXY is a comma-separated list of host suffixes, "host:port" entries, IPv4
-// CIDR blocks and "*". As in requests, a suffix matches by plain string ending, and localhost is
-// not bypassed unless listed.
+// CIDR blocks and "*". As in requests 2.32+, a suffix matches whole labels ("example.com" and
+// ".example.com" cover "api.example.com", not "fooexample.com"), and localhost is not bypassed
+// unless listed.
 class ProxyConfig
 {
 public:

@@ -379,8 +379,22 @@ Outcome tlsFailure(const QList<QSslError::SslError> &errors,
         || lower.contains(QLatin1String("certificate required"))
         || lower.contains(QLatin1String("peer did not return a certificate"))) {
         o.detail = QString(detail::TlsClientCertificate);
-        o.message = QStringLiteral("The server requires a client certificate (mTLS) it did not accept: %1")
-                        .arg(errorText.isEmpty() ? QStringLiteral("alert %1").arg(alertReceived.value_or(0)) : errorText);
+        QString why;
+        switch (alertReceived.value_or(0)) {
+        case 116:
+            why = QStringLiteral("TLS alert certificate_required (116): no client certificate was sent");
+            break;
+        case 42:
+            why = QStringLiteral("TLS alert bad_certificate (42): the client certificate was rejected");
+            break;
+        case 48:
+            why = QStringLiteral("TLS alert unknown_ca (48): the server does not trust the client certificate's CA");
+            break;
+        default:
+            why = errorText;
+            break;
+        }
+        o.message = QStringLiteral("The server requires a client certificate (mTLS) that it did not get or did not accept: %1").arg(why);
         return o;
     }
     if (lower.contains(QLatin1String("wrong version number")) || lower.contains(QLatin1String("packet length too long"))

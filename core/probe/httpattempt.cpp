@@ -475,6 +475,7 @@ void HttpAttempt::sslEncrypted()
 
 void HttpAttempt::sslSocketError(QAbstractSocket::SocketError error)
 {
+    qCDebug(lcProbe) << "TLS socket error" << error << m_ssl->errorString() << "in stage" << int(m_stage);
     if (m_stage == Stage::Tls) {
         QString text = m_ssl->errorString();
         if (error == QAbstractSocket::RemoteHostClosedError)
@@ -487,7 +488,7 @@ void HttpAttempt::sslSocketError(QAbstractSocket::SocketError error)
     }
     if (m_stage != Stage::Sending && m_stage != Stage::Receiving)
         return;
-    if (error == QAbstractSocket::RemoteHostClosedError) {
+    if (error == QAbstractSocket::RemoteHostClosedError || error == QAbstractSocket::SslInternalError) {
         // The read side is drained first so nothing received before the close is lost.
         if (m_ssl->bytesAvailable() > 0)
             responseBytes(m_ssl->readAll());
@@ -617,6 +618,13 @@ void HttpAttempt::connectionEnded(int error)
 {
     if (m_stage == Stage::Done)
         return;
+    if (m_ssl && m_alert && !m_parser.receivedAnything()) {
+        // TLS 1.3 finishes the handshake on the client's side before the server has checked
+        // the client's certificate: a refusal arrives as an alert after "encrypted".
+        const auto o = Classifier::tlsFailure({}, m_alert, m_alertText, m_ssl->peerVerifyName());
+        fail(o.failureClass, Phase::Tls, o.detail, o.message);
+        return;
+    }
     m_parser.finish();
     if (m_parser.isComplete()) {
         responseComplete();

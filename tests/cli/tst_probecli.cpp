@@ -30,6 +30,38 @@ struct Run {
     qint64 wallMs = 0;
 };
 
+// Splits a command line the way a POSIX shell does for the simple cases used here: whitespace
+// separates words; '...' and "..." quote (QProcess::splitCommand knows no single quotes).
+QStringList shellSplit(const QString &line)
+{
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    QChar quote;
+    for (QChar c : line) {
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+            else
+                word += c;
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+            inWord = true;
+        } else if (c.isSpace()) {
+            if (inWord)
+                words.append(word);
+            word.clear();
+            inWord = false;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        words.append(word);
+    return words;
+}
+
 QString servewatchBinary()
 {
     return QStringLiteral(SW_BINARY_DIR "/bin/servewatch");
@@ -80,6 +112,7 @@ void TestProbeCli::initTestCase()
     m_wrongHost.setCertificate(TlsFixtures::Cert::WrongHost);
     QVERIFY(m_selfSigned.listenOnLoopback() && m_expired.listenOnLoopback() && m_wrongHost.listenOnLoopback());
     QVERIFY(m_proxy.listenOnLoopback());
+    m_proxy.setCredentials(QStringLiteral("user"), QStringLiteral("pw"));
     QVERIFY2(m_dropped.isValid(), qPrintable(m_dropped.errorString()));
     m_refused = unusedLoopbackPort();
     if (privateResolverActive())
@@ -99,7 +132,7 @@ QStringList TestProbeCli::expand(const QString &args) const
     s.replace(QLatin1String("{dropped}"), QString::number(m_dropped.port()));
     s.replace(QLatin1String("{refused}"), QString::number(m_refused));
     s.replace(QLatin1String("{ca}"), TlsFixtures::caCertificatePath());
-    return QProcess::splitCommand(s);
+    return shellSplit(s);
 }
 
 Run TestProbeCli::run(const QStringList &args, const QString &wrapper)
@@ -114,7 +147,7 @@ Run TestProbeCli::run(const QStringList &args, const QString &wrapper)
         p.setProgram(servewatchBinary());
         p.setArguments(full);
     } else {
-        QStringList w = QProcess::splitCommand(wrapper);
+        QStringList w = shellSplit(wrapper);
         p.setProgram(w.takeFirst());
         p.setArguments(w + QStringList{servewatchBinary()} + full);
     }
@@ -343,7 +376,7 @@ void TestProbeCli::usageErrors()
 {
     QFETCH(QString, args);
     QFETCH(QString, message);
-    const Run r = run(QProcess::splitCommand(args));
+    const Run r = run(shellSplit(args));
     QCOMPARE(r.exitCode, 64);
     QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
     QVERIFY(r.out.isEmpty());

@@ -139,11 +139,13 @@ private slots:
 
     void overrideFileMerges();
     void removalSurvivesChainedMerges();
+    void mergeManyCauses();
 
     void malformed_data();
     void malformed();
     void loadFileReportsMissingFile();
     void validFileLoads();
+    void documentedExamplesLoad();
 
     void expandPlaceholders_data();
     void expandPlaceholders();
@@ -411,6 +413,9 @@ void TestKnowledgeBase::ranking_data()
     row("ok", "ok", none, {}, "healthy");
     row("ok recovered: flaky", "ok", none, {QStringLiteral("recovered"), QStringLiteral("retried")}, "flaky_recovered");
     row("ok/recovered_after_retry", "ok", QStringLiteral("recovered_after_retry"), {}, "flaky_recovered");
+    row("ok, certificate expiring", "ok", none, {QStringLiteral("cert_expires_soon"), QStringLiteral("https")},
+        "certificate_expires_soon");
+    row("ok, verification off", "ok", none, {QStringLiteral("insecure"), QStringLiteral("https")}, "tls_verification_off");
 }
 
 void TestKnowledgeBase::ranking()
@@ -516,9 +521,11 @@ void TestKnowledgeBase::detailEntryOverridesClassEntry()
     QVERIFY(causeIds(cls).contains(QStringLiteral("plain_http_port")));
     // The detail entry removes a class cause that cannot apply, adds its own and keeps the rest.
     QVERIFY(!causeIds(expired).contains(QStringLiteral("plain_http_port")));
-    QVERIFY(causeIds(expired).contains(QStringLiteral("certificate_rejected")));
+    QVERIFY(causeIds(expired).contains(QStringLiteral("clock_ahead")));
     QCOMPARE(expired.causes.first().id, QStringLiteral("renewal_failed"));
     QVERIFY(expired.title != cls.title);
+    const Diagnosis selfSigned = kb.diagnose(FailureClass::TlsError, QStringLiteral("self_signed"), Evidence());
+    QVERIFY(causeIds(selfSigned).contains(QStringLiteral("private_ca")));
 
     // A detail patch changes the weight but keeps the class cause's text and position.
     const Diagnosis temporary = kb.diagnose(FailureClass::DnsFailure, QStringLiteral("temporary"), Evidence());
@@ -673,6 +680,35 @@ void TestKnowledgeBase::removalSurvivesChainedMerges()
     QVERIFY(ids.contains(QStringLiteral("wrong_port")));
 }
 
+void TestKnowledgeBase::mergeManyCauses()
+{
+    // Files with many causes in one entry take the indexed merge path; same rules.
+    QByteArray json = R"({"schema": 1, "entries": [{"class": "ok", "patch": true, "causes": [
+        {"id": "healthy", "patch": true, "weight": 1},
+        {"id": "flaky_recovered", "remove": true})";
+    for (int i = 0; i < 30; ++i)
+        json += QByteArray(R"(, {"id": "extra)") + QByteArray::number(i) + R"(", "title": "T", "explanation": "E", "weight": )"
+            + QByteArray::number(100 + i) + R"(, "fixes": [{"text": "f"}]})";
+    json += "]}]}";
+    KnowledgeBase kb = KnowledgeBase::builtIn();
+    QString error;
+    QVERIFY2(kb.loadJson(json, QStringLiteral("many.json"), &error), qPrintable(error));
+    const qsizetype shipped = KnowledgeBase::builtIn().diagnose(FailureClass::Ok, QString(), Evidence()).causes.size();
+    const Diagnosis d = kb.diagnose(FailureClass::Ok, QString(), Evidence());
+    QCOMPARE(d.causes.size(), shipped - 1 + 30);
+    QCOMPARE(d.causes.first().id, QStringLiteral("extra29"));
+    QCOMPARE(d.causes.at(30).id, QStringLiteral("healthy"));
+    QCOMPARE(d.causes.at(30).score, 1);
+    QVERIFY(!causeIds(d).contains(QStringLiteral("flaky_recovered")));
+    // Loading it again changes nothing (same ids, same values).
+    QVERIFY2(kb.loadJson(json, QStringLiteral("many.json"), &error), qPrintable(error));
+    QCOMPARE(fingerprint(kb), [&] {
+        KnowledgeBase once = KnowledgeBase::builtIn();
+        once.loadJson(json, QStringLiteral("many.json"), nullptr);
+        return fingerprint(once);
+    }());
+}
+
 void TestKnowledgeBase::malformed_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -823,6 +859,26 @@ void TestKnowledgeBase::validFileLoads()
     QCOMPARE(kb.diagnose(FailureClass::Ok, QString(), Evidence()).causes.first().score, 7);
 }
 
+void TestKnowledgeBase::documentedExamplesLoad()
+{
+    QFile doc(sourceFile("docs/KNOWLEDGE.md"));
+    if (!doc.open(QIODevice::ReadOnly))
+        QSKIP("docs/KNOWLEDGE.md not found next to the tests");
+    const QString text = QString::fromUtf8(doc.readAll());
+    static const QRegularExpression block(QStringLiteral("```json\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
+    int blocks = 0;
+    for (auto it = block.globalMatch(text); it.hasNext();) {
+        const QString json = it.next().captured(1);
+        KnowledgeBase kb = KnowledgeBase::builtIn();
+        QString error;
+        QVERIFY2(kb.loadJson(json.toUtf8(), QStringLiteral("KNOWLEDGE.md example %1").arg(blocks + 1), &error),
+                 qPrintable(error));
+        QVERIFY(kb.coverageGaps(classifierPairs()).isEmpty());
+        ++blocks;
+    }
+    QVERIFY(blocks >= 2);
+}
+
 void TestKnowledgeBase::expandPlaceholders_data()
 {
     QTest::addColumn<QString>("text");
@@ -882,6 +938,29 @@ void TestKnowledgeBase::diagnosisExpandsPlaceholders()
         }
     }
     QVERIFY(sawOpenssl);
+
+    // Commands never keep a raw {name}: a value the probe lacks (or has empty) becomes an
+    // UPPERCASE fill-in; prose gets the empty value.
+    const Diagnosis nf = KnowledgeBase::builtIn().diagnose(
+        FailureClass::HttpNotFound, QString(),
+        makeEvidence({}, {QStringLiteral("scheme=http"), QStringLiteral("host=h"), QStringLiteral("port=8000"),
+                          QStringLiteral("model="), QStringLiteral("path=/x")}));
+    bool sawFillIn = false;
+    for (const RankedCause &c : nf.causes) {
+        for (const KbCommand &k : c.checks + c.fixes) {
+            QVERIFY2(!k.command.contains(QStringLiteral("{model}")), qPrintable(k.command));
+            sawFillIn = sawFillIn || k.command.contains(QStringLiteral("http://h:8000/v2/models/MODEL"));
+        }
+    }
+    QVERIFY(sawFillIn);
+    QCOMPARE(nf.summary, QStringLiteral("h answered 404 for /x: the server is up but has no such route or model."));
+    const Diagnosis bare = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
+    for (const RankedCause &c : bare.causes) {
+        for (const KbCommand &k : c.checks + c.fixes) {
+            static const QRegularExpression raw(QStringLiteral("(?<![%$])\\{[a-z_]+\\}"));
+            QVERIFY2(!raw.match(k.command).hasMatch(), qPrintable(k.command));
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestKnowledgeBase)

@@ -129,9 +129,9 @@ void TestProxyConfig::choose_data()
     QTest::newRow("suffix matches itself [requests]")
         << QStringList{viaProxy, QStringLiteral("NO_PROXY=example.com")}
         << "http://example.com/" << "" << true << "NO_PROXY matched 'example.com'";
-    QTest::newRow("suffix is a plain string ending")
+    QTest::newRow("suffix matches whole labels only [requests]")
         << QStringList{viaProxy, QStringLiteral("NO_PROXY=example.com")}
-        << "http://fooexample.com/" << "" << true << "NO_PROXY matched 'example.com'";
+        << "http://fooexample.com/" << "http://p:1" << false << "HTTP_PROXY=http://p:1";
     QTest::newRow("different domain not bypassed [requests]")
         << QStringList{viaProxy, QStringLiteral("NO_PROXY=example.com")}
         << "http://example.org/" << "http://p:1" << false << "HTTP_PROXY=http://p:1";

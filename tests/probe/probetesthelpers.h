@@ -26,7 +26,9 @@ inline AttemptResult runAttempt(ProbeEngine &engine, const ProbeRequest &request
         *wallMs = wall.elapsed();
     if (spy.count() != 1)
         qWarning("attempt did not finish exactly once (%d)", int(spy.count()));
-    return attempt->result();
+    const AttemptResult &r = attempt->result();
+    qInfo().noquote() << "attempt:" << classId(r.failureClass) << r.detail << "|" << r.message;
+    return r;
 }
 
 inline ProbeRequest requestFor(const QUrl &url, int timeoutMs = 3000)

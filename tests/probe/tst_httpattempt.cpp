@@ -93,7 +93,7 @@ void TestHttpAttempt::scenarios_data()
     row("422", "status:422", "http_client_error", "response", "", 422);
     row("hang after the request", "hang", "read_timeout", "response", "no_response", 0, true, 400);
     row("never reads", "no_read", "read_timeout", "response", "no_response", 0, true, 400);
-    row("slow drip", "drip:100", "read_timeout", "response", "slow_body", 200, true, 500);
+    row("slow drip", "drip:100", "read_timeout", "response", "slow_body", 0, true, 500); // "HTTP/" only
     row("reset", "reset", "connection_reset", "response", "reset", 0);
     row("empty reply", "empty_reply", "connection_reset", "response", "empty_reply", 0);
     row("truncated body", "truncated", "connection_reset", "response", "truncated", 200);
@@ -152,7 +152,8 @@ void TestHttpAttempt::scenarios()
         QCOMPARE(r.redirects.size(), req.maxRedirects);
     if (scenario == QLatin1String("big_body") || scenario == QLatin1String("endless_chunked")) {
         QVERIFY(r.bodyTruncated);
-        QCOMPARE(r.body.size(), req.bodyCap);
+        QVERIFY(r.body.size() <= req.bodyCap); // a Content-Length over the cap stops before the body
+        QVERIFY(r.bodyBytes <= req.bodyCap + 64 * 1024);
     }
     if (scenario == QLatin1String("model_not_found"))
         QVERIFY2(r.serverError.contains(QLatin1String("does not exist")), qPrintable(r.serverError));

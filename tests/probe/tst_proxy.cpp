@@ -32,7 +32,7 @@ private:
     {
         ProbeRequest r = requestFor(target, 2000);
         r.proxyMode = ProxyMode::Explicit;
-        r.proxyUrl = QUrl(QStringLiteral("http://%1127.0.0.1:%2").arg(credentials).arg(m_proxy.serverPort()));
+        r.proxyUrl = QUrl(QStringLiteral("http://") + credentials + QStringLiteral("127.0.0.1:%1").arg(m_proxy.serverPort()));
         return r;
     }
     ProbeEngine m_engine;

@@ -4,6 +4,10 @@
 #include "demo/demoserver.h"
 #include "tlsfaultserver.h"
 #include "tlsfixtures.h"
+#include "acceptqueuefulllistener.h"
+
+#include <QProcess>
+#include <QTcpSocket>
 
 #include <QTemporaryDir>
 
@@ -120,20 +124,51 @@ void TestTls::insecureIsReported()
 
 void TestTls::mutualTls()
 {
-    TlsFaultServer server;
-    server.setMode(TlsFaultServer::Mode::RequireClientCert);
-    QVERIFY(server.listenOnLoopback());
-    const AttemptResult without = runAttempt(m_engine, request(server));
+    // A real OpenSSL server demanding a client certificate (Qt's server side closes without
+    // sending the alert, so it would not show what a real server does).
+    const quint16 port = unusedLoopbackPort();
+    const CertificatePaths server = TlsFixtures::paths(TlsFixtures::Cert::Server);
+    QProcess sServer;
+    sServer.start(QStringLiteral("openssl"),
+                  {QStringLiteral("s_server"), QStringLiteral("-accept"), QStringLiteral("127.0.0.1:%1").arg(port),
+                   QStringLiteral("-cert"), server.certificate, QStringLiteral("-key"), server.key, QStringLiteral("-CAfile"),
+                   TlsFixtures::caCertificatePath(), QStringLiteral("-Verify"), QStringLiteral("1"), QStringLiteral("-www"),
+                   QStringLiteral("-quiet")});
+    QVERIFY2(sServer.waitForStarted(5000), "openssl s_server did not start");
+    bool listening = false;
+    for (int i = 0; i < 100 && !listening; ++i) {
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+        listening = probe.waitForConnected(100);
+        if (!listening)
+            QTest::qWait(30);
+    }
+    QVERIFY2(listening, "openssl s_server is not listening");
+
+    ProbeRequest req = requestFor(QUrl(QStringLiteral("https://localhost:%1/").arg(port)));
+    req.tls.caFile = TlsFixtures::caCertificatePath();
+    const AttemptResult without = runAttempt(m_engine, req);
     QCOMPARE(without.failureClass, FailureClass::TlsError);
     QCOMPARE(without.detail, QStringLiteral("client_certificate"));
+    QVERIFY2(without.message.contains(QLatin1String("certificate_required")), qPrintable(without.message));
 
-    ProbeRequest req = request(server);
     const CertificatePaths client = TlsFixtures::paths(TlsFixtures::Cert::Client);
     req.tls.clientCertFile = client.certificate;
     req.tls.clientKeyFile = client.key;
     const AttemptResult with = runAttempt(m_engine, req);
     QCOMPARE(with.failureClass, FailureClass::Ok);
-    QCOMPARE(server.requestsServed(), 1);
+    sServer.kill();
+    sServer.waitForFinished(2000);
+
+    // The Qt fault server accepts the same client certificate.
+    TlsFaultServer qtServer;
+    qtServer.setMode(TlsFaultServer::Mode::RequireClientCert);
+    QVERIFY(qtServer.listenOnLoopback());
+    ProbeRequest viaQt = request(qtServer);
+    viaQt.tls.clientCertFile = client.certificate;
+    viaQt.tls.clientKeyFile = client.key;
+    QCOMPARE(runAttempt(m_engine, viaQt).failureClass, FailureClass::Ok);
+    QCOMPARE(qtServer.requestsServed(), 1);
 }
 
 void TestTls::certificateExpiringSoonWarns()

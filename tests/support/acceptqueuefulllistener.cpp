@@ -64,7 +64,7 @@ AcceptQueueFullListener::AcceptQueueFullListener()
         m_error = errnoText(errno, "connect (filler)");
         return;
     }
-    pollfd connected {m_filler, POLLOUT, 0};
+    pollfd connected { m_filler, POLLOUT, 0 };
     if (poll(&connected, 1, 2000) != 1) {
         m_error = QStringLiteral("the filler connection did not complete");
         return;
@@ -77,7 +77,7 @@ AcceptQueueFullListener::AcceptQueueFullListener()
         return;
     }
     // The listener is readable once the connection sits in its accept queue.
-    pollfd queued {m_listener, POLLIN, 0};
+    pollfd queued { m_listener, POLLIN, 0 };
     if (poll(&queued, 1, 2000) != 1)
         m_error = QStringLiteral("the filler connection never reached the accept queue");
 }

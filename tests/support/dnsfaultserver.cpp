@@ -1,8 +1,18 @@
 #include "dnsfaultserver.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QNetworkDatagram>
+#include <QThread>
 #include <QTimer>
 #include <QUdpSocket>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace sw::test {
 
@@ -16,7 +26,14 @@ constexpr quint16 FlagRecursionAvailable = 0x0080;
 constexpr quint16 ClassIn = 1;
 constexpr quint16 TypeAny = 255;
 
-enum Rcode : quint16 { NoError = 0, FormErr = 1, ServFail = 2, NxDomain = 3, NotImp = 4, Refused = 5 };
+enum Rcode : quint16 {
+    NoError = 0,
+    FormErr = 1,
+    ServFail = 2,
+    NxDomain = 3,
+    NotImp = 4,
+    Refused = 5
+};
 
 quint16 readU16(const QByteArray &data, qsizetype pos)
 {
@@ -47,6 +64,76 @@ QByteArray header(quint16 id, quint16 flags, quint16 qd, quint16 an)
     return h;
 }
 
+// Cross-process locks on DNS server addresses, per process reference-counted (flock locks
+// belong to an open file description: a second open in this process would wait for itself).
+struct HeldLock {
+    int fd = -1;
+    int users = 0;
+};
+
+QHash<QString, HeldLock> &heldLocks()
+{
+    static QHash<QString, HeldLock> locks;
+    return locks;
+}
+
+bool acquireAddressLock(const QString &key, int waitMs, QString *error)
+{
+    HeldLock &held = heldLocks()[key];
+    if (held.users > 0) {
+        ++held.users;
+        return true;
+    }
+    const QByteArray path = "/tmp/servewatch-dns-" + key.toLatin1() + ".lock";
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        *error = QStringLiteral("cannot open %1: %2")
+                     .arg(QString::fromLatin1(path), QString::fromLocal8Bit(strerror(errno)));
+        heldLocks().remove(key);
+        return false;
+    }
+    QElapsedTimer waited;
+    waited.start();
+    bool announced = false;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            *error = QStringLiteral("flock %1: %2")
+                         .arg(QString::fromLatin1(path), QString::fromLocal8Bit(strerror(errno)));
+            ::close(fd);
+            heldLocks().remove(key);
+            return false;
+        }
+        if (waited.elapsed() >= waitMs) {
+            *error = QStringLiteral("another test process has held %1 for %2 ms")
+                         .arg(QString::fromLatin1(path))
+                         .arg(waited.elapsed());
+            ::close(fd);
+            heldLocks().remove(key);
+            return false;
+        }
+        if (!announced) {
+            qInfo(
+                "DnsFaultServer: waiting for another test process to release %s", path.constData());
+            announced = true;
+        }
+        QThread::msleep(20);
+    }
+    held.fd = fd;
+    held.users = 1;
+    return true;
+}
+
+void releaseAddressLock(const QString &key)
+{
+    auto it = heldLocks().find(key);
+    if (it == heldLocks().end())
+        return;
+    if (--it->users <= 0) {
+        ::close(it->fd); // releases the flock
+        heldLocks().erase(it);
+    }
+}
+
 bool inZone(const QString &name)
 {
     return name == QLatin1StringView("sw.test") || name.endsWith(QLatin1StringView(".sw.test"));
@@ -66,17 +153,31 @@ DnsFaultServer::DnsFaultServer(QObject *parent)
     connect(m_socket, &QUdpSocket::readyRead, this, &DnsFaultServer::readPending);
 }
 
-DnsFaultServer::~DnsFaultServer() = default;
-
-bool DnsFaultServer::listen(const QHostAddress &address, quint16 port)
+DnsFaultServer::~DnsFaultServer()
 {
+    m_socket->close();
+    if (!m_lockKey.isEmpty())
+        releaseAddressLock(m_lockKey);
+}
+
+bool DnsFaultServer::listen(const QHostAddress &address, quint16 port, int lockWaitMs)
+{
+    if (!m_lockKey.isEmpty() || m_socket->state() != QAbstractSocket::UnconnectedState) {
+        m_error = QStringLiteral("this DnsFaultServer is already listening");
+        return false;
+    }
+    const QString key = address.toString().replace(u':', u'_') + u'-' + QString::number(port);
+    if (!acquireAddressLock(key, lockWaitMs, &m_error))
+        return false;
     if (!m_socket->bind(address, port, QAbstractSocket::DontShareAddress)) {
         m_error = QStringLiteral("cannot bind DNS server to %1 port %2: %3")
                       .arg(address.toString())
                       .arg(port)
                       .arg(m_socket->errorString());
+        releaseAddressLock(key);
         return false;
     }
+    m_lockKey = key;
     m_error.clear();
     return true;
 }
@@ -163,14 +264,14 @@ DnsFaultServer::Rule DnsFaultServer::ruleFor(const QString &name) const
     } else if (name == QLatin1StringView("silent.sw.test")) {
         r.behaviour = Behaviour::Silent;
     } else if (name == QLatin1StringView("slow.sw.test")) {
-        r.addresses = {v4};
+        r.addresses = { v4 };
         r.delayMs = DefaultSlowDelayMs;
     } else if (name == QLatin1StringView("dual.sw.test")) {
-        r.addresses = {v6, v4};
+        r.addresses = { v6, v4 };
     } else if (name == QLatin1StringView("v6.sw.test")) {
-        r.addresses = {v6};
+        r.addresses = { v6 };
     } else {
-        r.addresses = {v4};
+        r.addresses = { v4 };
     }
 
     const auto it = m_overrides.constFind(name);
@@ -208,7 +309,7 @@ void DnsFaultServer::readPending()
             continue;
         const quint16 opcode = (flags >> 11) & 0xf;
         const quint16 baseFlags = FlagResponse | quint16(opcode << 11)
-                                  | (flags & FlagRecursionDesired) | FlagRecursionAvailable;
+            | (flags & FlagRecursionDesired) | FlagRecursionAvailable;
 
         // The question: labels (no compression in a question), type, class.
         QString name;
@@ -273,8 +374,8 @@ void DnsFaultServer::readPending()
                 break;
             for (const QHostAddress &a : rule.addresses) {
                 const bool v4 = a.protocol() == QAbstractSocket::IPv4Protocol;
-                const bool wanted = qtype == TypeAny || (v4 && qtype == A)
-                                    || (!v4 && qtype == AAAA);
+                const bool wanted
+                    = qtype == TypeAny || (v4 && qtype == A) || (!v4 && qtype == AAAA);
                 if (!wanted)
                     continue;
                 appendU16(answers, 0xc00c); // pointer to the question's name
@@ -294,8 +395,7 @@ void DnsFaultServer::readPending()
             break;
         }
 
-        const quint16 replyFlags = baseFlags | (rule.authoritative ? FlagAuthoritative : 0)
-                                   | rcode;
+        const quint16 replyFlags = baseFlags | (rule.authoritative ? FlagAuthoritative : 0) | rcode;
         const QByteArray out = header(id, replyFlags, 1, answerCount) + question + answers;
         if (rule.delayMs > 0) {
             QTimer::singleShot(rule.delayMs, Qt::PreciseTimer, this, [this, datagram, out] {

@@ -26,8 +26,7 @@ namespace sw::test {
 //   outside sw.test   REFUSED (rcode 5)
 // Other query types under sw.test get an empty NOERROR. Names compare case-insensitively, with
 // or without the trailing dot.
-class DnsFaultServer : public QObject
-{
+class DnsFaultServer : public QObject {
     Q_OBJECT
 public:
     enum class Behaviour {
@@ -49,8 +48,15 @@ public:
     ~DnsFaultServer() override;
 
     // Binds exclusively (no SO_REUSEADDR: a second server on the same address fails here rather
-    // than stealing datagrams). Port 53 needs root (tests run as root).
-    bool listen(const QHostAddress &address = defaultAddress(), quint16 port = DefaultPort);
+    // than stealing datagrams). Port 53 needs root (tests run as root). Test processes on one
+    // machine (several ctest runs, several build trees) share 127.0.53.1:53, so listen() first
+    // takes a cross-process lock for address:port (flock on /tmp/servewatch-dns-ADDR-PORT.lock,
+    // held until the last server of this process on it is destroyed) and waits up to
+    // lockWaitMs for another process to finish with it.
+    static constexpr int DefaultLockWaitMs = 45000;
+    bool listen(const QHostAddress &address = defaultAddress(),
+        quint16 port = DefaultPort,
+        int lockWaitMs = DefaultLockWaitMs);
     bool isListening() const;
     QString errorString() const { return m_error; }
     QHostAddress address() const;
@@ -92,6 +98,7 @@ private:
     static QString normalised(const QString &name);
 
     QUdpSocket *m_socket = nullptr;
+    QString m_lockKey; // the cross-process lock this server holds, if any
     QString m_error;
     QHash<QString, Override> m_overrides;
     QHash<QString, QHash<quint16, int>> m_counts;

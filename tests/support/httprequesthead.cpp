@@ -38,7 +38,7 @@ HttpRequestHead::Parse HttpRequestHead::parse(QByteArrayView data, qsizetype *he
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             return Parse::Invalid;
-        headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+        headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
     }
     if (headLength)
         *headLength = end + 4;
@@ -130,12 +130,12 @@ QByteArray httpReasonPhrase(int status)
 }
 
 QByteArray httpResponse(int status,
-                        QByteArrayView contentType,
-                        QByteArrayView body,
-                        const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+    QByteArrayView contentType,
+    QByteArrayView body,
+    const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status)
-                     + "\r\n";
+    QByteArray out
+        = "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status) + "\r\n";
     for (const auto &h : extraHeaders)
         out += h.first + ": " + h.second + "\r\n";
     if (!contentType.isEmpty())

@@ -9,8 +9,7 @@ namespace sw::test {
 
 // A minimal HTTP/1.x request-head parser shared by the fault servers (not a general parser:
 // enough for the requests that probes, curl and QNetworkAccessManager send).
-class HttpRequestHead
-{
+class HttpRequestHead {
 public:
     enum class Parse { Incomplete, Complete, Invalid };
 
@@ -21,9 +20,9 @@ public:
     // bytes of the head including the blank line; the body (if any) follows.
     Parse parse(QByteArrayView data, qsizetype *headLength = nullptr);
 
-    // The number of body bytes of the request found in `afterHead` (the bytes that follow the head),
-    // or -1 while the body is not complete yet. Content-Length and chunked bodies (no trailers)
-    // are understood; a request with neither has no body.
+    // The number of body bytes of the request found in `afterHead` (the bytes that follow the
+    // head), or -1 while the body is not complete yet. Content-Length and chunked bodies (no
+    // trailers) are understood; a request with neither has no body.
     qsizetype completeBodyLength(QByteArrayView afterHead) const;
 
     QByteArray requestLine; // without CRLF
@@ -38,9 +37,9 @@ public:
 
 // A complete HTTP/1.1 response with Content-Length and Connection: close.
 QByteArray httpResponse(int status,
-                        QByteArrayView contentType,
-                        QByteArrayView body,
-                        const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    QByteArrayView contentType,
+    QByteArrayView body,
+    const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
 
 // "OK", "Forbidden", ... for the statuses the fault servers use ("Status" for others).
 QByteArray httpReasonPhrase(int status);

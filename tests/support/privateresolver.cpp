@@ -34,7 +34,7 @@ State &state()
 QString errnoText(int e, const char *what, const char *object = "")
 {
     return QString::fromLatin1(what) + QString::fromLocal8Bit(object) + QStringLiteral(": ")
-           + QString::fromLocal8Bit(strerror(e));
+        + QString::fromLocal8Bit(strerror(e));
 }
 
 // The number of threads of this process (/proc/self/task entries), -1 when unknown.
@@ -167,8 +167,8 @@ bool enterPrivateResolver(const QHostAddress &nameserver, QString *whyNot)
 
     if (unshare(CLONE_NEWNS) != 0) {
         *whyNot = errnoText(errno, "unshare(CLONE_NEWNS)")
-                  + QStringLiteral(" (needs root or CAP_SYS_ADMIN, and a sandbox that allows "
-                                   "mount namespaces)");
+            + QStringLiteral(" (needs root or CAP_SYS_ADMIN, and a sandbox that allows "
+                             "mount namespaces)");
         return false;
     }
     // Without this, a bind mount could propagate to the machine's own mount namespace.
@@ -180,8 +180,8 @@ bool enterPrivateResolver(const QHostAddress &nameserver, QString *whyNot)
     QString address = nameserver.toString();
     if (const qsizetype percent = address.indexOf(u'%'); percent >= 0)
         address.truncate(percent); // glibc reads no scope id here
-    const QByteArray resolvConf = "nameserver " + address.toLatin1()
-                                  + "\noptions timeout:1 attempts:1\n";
+    const QByteArray resolvConf
+        = "nameserver " + address.toLatin1() + "\noptions timeout:1 attempts:1\n";
     if (!bindOver("/etc/resolv.conf", resolvConf, whyNot))
         return false;
 

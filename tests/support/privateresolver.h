@@ -36,28 +36,28 @@ bool privateResolverActive();
 // address). When the resolver cannot be set up, the reason is printed and stored; the tests
 // that need it skip with it (the process still never uses the machine's resolver only if the
 // tests themselves skip: use SW_SKIP_WITHOUT_PRIVATE_RESOLVER()).
-#define SW_QTEST_MAIN_PRIVATE_RESOLVER(TestObject)                                                \
-    int main(int argc, char *argv[])                                                              \
-    {                                                                                             \
-        {                                                                                         \
-            QString whyNot;                                                                       \
-            if (!::sw::test::enterPrivateResolver(QHostAddress(QStringLiteral("127.0.53.1")),    \
-                                                  &whyNot)) {                                     \
-                if (whyNot.isEmpty())                                                             \
-                    whyNot = QStringLiteral("private resolver unavailable");                      \
-                fprintf(stderr, "PRIVATE RESOLVER NOT ACTIVE: %s\n", qPrintable(whyNot));         \
-                ::sw::test::setPrivateResolverSkipReason(whyNot);                                 \
-            }                                                                                     \
-        }                                                                                         \
-        QCoreApplication app(argc, argv);                                                         \
-        TestObject tc;                                                                            \
-        QTEST_SET_MAIN_SOURCE_PATH                                                                \
-        return QTest::qExec(&tc, argc, argv);                                                     \
+#define SW_QTEST_MAIN_PRIVATE_RESOLVER(TestObject)                                                 \
+    int main(int argc, char *argv[])                                                               \
+    {                                                                                              \
+        {                                                                                          \
+            QString whyNot;                                                                        \
+            if (!::sw::test::enterPrivateResolver(                                                 \
+                    QHostAddress(QStringLiteral("127.0.53.1")), &whyNot)) {                        \
+                if (whyNot.isEmpty())                                                              \
+                    whyNot = QStringLiteral("private resolver unavailable");                       \
+                fprintf(stderr, "PRIVATE RESOLVER NOT ACTIVE: %s\n", qPrintable(whyNot));          \
+                ::sw::test::setPrivateResolverSkipReason(whyNot);                                  \
+            }                                                                                      \
+        }                                                                                          \
+        QCoreApplication app(argc, argv);                                                          \
+        TestObject tc;                                                                             \
+        QTEST_SET_MAIN_SOURCE_PATH                                                                 \
+        return QTest::qExec(&tc, argc, argv);                                                      \
     }
 
 // In a test function: skip (printing why) unless the private resolver is active.
-#define SW_SKIP_WITHOUT_PRIVATE_RESOLVER()                                                        \
-    do {                                                                                          \
-        if (!::sw::test::privateResolverActive())                                                 \
-            QSKIP(qPrintable(::sw::test::privateResolverSkipReason()));                           \
+#define SW_SKIP_WITHOUT_PRIVATE_RESOLVER()                                                         \
+    do {                                                                                           \
+        if (!::sw::test::privateResolverActive())                                                  \
+            QSKIP(qPrintable(::sw::test::privateResolverSkipReason()));                            \
     } while (false)

@@ -77,11 +77,8 @@ bool ProxyFaultServer::listenOnLoopback()
 
 QNetworkProxy ProxyFaultServer::networkProxy(const QString &user, const QString &password) const
 {
-    return QNetworkProxy(QNetworkProxy::HttpProxy,
-                         QStringLiteral("127.0.0.1"),
-                         serverPort(),
-                         user,
-                         password);
+    return QNetworkProxy(
+        QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), serverPort(), user, password);
 }
 
 void ProxyFaultServer::clearRecords()
@@ -126,24 +123,25 @@ void ProxyFaultServer::onNewConnection()
         auto buffer = std::make_shared<QByteArray>();
         auto handled = std::make_shared<bool>(false);
         auto reader = std::make_shared<QMetaObject::Connection>();
-        *reader = connect(client, &QIODevice::readyRead, this, [this, client, buffer, handled, reader] {
-            buffer->append(client->readAll());
-            if (*handled)
-                return;
-            HttpRequestHead head;
-            if (head.parse(*buffer) == HttpRequestHead::Parse::Incomplete)
-                return;
-            *handled = true;
-            QObject::disconnect(*reader);
-            handleHead(client, buffer.get());
-        });
+        *reader
+            = connect(client, &QIODevice::readyRead, this, [this, client, buffer, handled, reader] {
+                  buffer->append(client->readAll());
+                  if (*handled)
+                      return;
+                  HttpRequestHead head;
+                  if (head.parse(*buffer) == HttpRequestHead::Parse::Incomplete)
+                      return;
+                  *handled = true;
+                  QObject::disconnect(*reader);
+                  handleHead(client, buffer.get());
+              });
     }
 }
 
 void ProxyFaultServer::reject(QTcpSocket *client,
-                              int status,
-                              const QByteArray &body,
-                              const QList<QPair<QByteArray, QByteArray>> &headers)
+    int status,
+    const QByteArray &body,
+    const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     client->write(httpResponse(status, "text/plain", body, headers));
     client->disconnectFromHost();
@@ -175,9 +173,9 @@ void ProxyFaultServer::handleHead(QTcpSocket *client, QByteArray *buffer)
     }
     if (m_mode == Mode::RequireAuth && r.proxyAuthorization != m_expectedAuthorization) {
         reject(client,
-               407,
-               "proxy authentication required\n",
-               {{"Proxy-Authenticate", R"(Basic realm="servewatch-test")"}});
+            407,
+            "proxy authentication required\n",
+            { { "Proxy-Authenticate", R"(Basic realm="servewatch-test")" } });
         return;
     }
 
@@ -211,8 +209,8 @@ void ProxyFaultServer::handleHead(QTcpSocket *client, QByteArray *buffer)
         reject(client, 403, "the test proxy only connects to loopback\n");
         return;
     }
-    QByteArray path = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority
-                                    | QUrl::RemoveFragment);
+    QByteArray path
+        = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
     if (path.isEmpty())
         path = "/";
     QByteArray out = head.method + ' ' + path + ' ' + head.version + "\r\n";
@@ -233,10 +231,10 @@ void ProxyFaultServer::handleHead(QTcpSocket *client, QByteArray *buffer)
 }
 
 void ProxyFaultServer::relay(QTcpSocket *client,
-                             const QHostAddress &target,
-                             quint16 port,
-                             const QByteArray &firstBytes,
-                             const QByteArray &replyOnConnect)
+    const QHostAddress &target,
+    quint16 port,
+    const QByteArray &firstBytes,
+    const QByteArray &replyOnConnect)
 {
     auto *upstream = new QTcpSocket(this);
     track(upstream);
@@ -298,13 +296,16 @@ void ProxyFaultServer::relay(QTcpSocket *client,
         }
         link->upstream->deleteLater();
     });
-    connect(upstream, &QAbstractSocket::errorOccurred, this, [this, link](QAbstractSocket::SocketError) {
-        if (link->upstreamConnected)
-            return; // disconnected() handles the end of an established relay
-        if (link->client)
-            reject(link->client, 502, "the test proxy could not connect to the target\n");
-        link->upstream->deleteLater();
-    });
+    connect(upstream,
+        &QAbstractSocket::errorOccurred,
+        this,
+        [this, link](QAbstractSocket::SocketError) {
+            if (link->upstreamConnected)
+                return; // disconnected() handles the end of an established relay
+            if (link->client)
+                reject(link->client, 502, "the test proxy could not connect to the target\n");
+            link->upstream->deleteLater();
+        });
 
     upstream->connectToHost(target, port);
 }

@@ -27,8 +27,7 @@ namespace sw::test {
 //                    absolute-form requests are still forwarded
 //   CloseImmediately accepts, then closes at once (nothing read, nothing recorded but the count)
 //   Hang             accepts, reads the request (recorded), never answers
-class ProxyFaultServer : public QTcpServer
-{
+class ProxyFaultServer : public QTcpServer {
     Q_OBJECT
 public:
     enum class Mode { Forward, RequireAuth, RejectTunnel, CloseImmediately, Hang };
@@ -72,12 +71,17 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void handleHead(QTcpSocket *client, QByteArray *buffer);
-    void reject(QTcpSocket *client, int status, const QByteArray &body,
-                const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    void reject(QTcpSocket *client,
+        int status,
+        const QByteArray &body,
+        const QList<QPair<QByteArray, QByteArray>> &headers = {});
     // Connects to host:port and relays; `firstBytes` go to the target once connected,
     // `replyOnConnect` to the client.
-    void relay(QTcpSocket *client, const QHostAddress &target, quint16 port,
-               const QByteArray &firstBytes, const QByteArray &replyOnConnect);
+    void relay(QTcpSocket *client,
+        const QHostAddress &target,
+        quint16 port,
+        const QByteArray &firstBytes,
+        const QByteArray &replyOnConnect);
     // The loopback address a target host maps to; null when not allowed.
     QHostAddress allowedTarget(const QString &host) const;
     void track(QTcpSocket *socket);

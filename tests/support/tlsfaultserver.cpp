@@ -71,8 +71,8 @@ bool TlsFaultServer::listenOnLoopback()
 QUrl TlsFaultServer::url(const QString &host, const QString &path) const
 {
     QUrl u;
-    u.setScheme(m_mode == Mode::PlainResponseDelay ? QStringLiteral("http")
-                                                   : QStringLiteral("https"));
+    u.setScheme(
+        m_mode == Mode::PlainResponseDelay ? QStringLiteral("http") : QStringLiteral("https"));
     u.setHost(host);
     u.setPort(serverPort());
     u.setPath(path.isEmpty() ? QStringLiteral("/") : path);
@@ -92,16 +92,18 @@ void TlsFaultServer::incomingConnection(qintptr socketDescriptor)
         auto *notifier = new QSocketNotifier(socketDescriptor, QSocketNotifier::Read, this);
         m_waiting.insert(socketDescriptor, notifier);
         const int delay = m_delayMs;
-        connect(notifier, &QSocketNotifier::activated, this, [this, socketDescriptor, notifier, delay] {
-            notifier->setEnabled(false);
-            ++m_clientHellos;
-            Q_EMIT clientHelloReceived();
-            QTimer::singleShot(delay, Qt::PreciseTimer, notifier, [this, socketDescriptor, notifier] {
-                m_waiting.remove(socketDescriptor);
-                notifier->deleteLater();
-                startTls(socketDescriptor, Mode::Normal);
+        connect(
+            notifier, &QSocketNotifier::activated, this, [this, socketDescriptor, notifier, delay] {
+                notifier->setEnabled(false);
+                ++m_clientHellos;
+                Q_EMIT clientHelloReceived();
+                QTimer::singleShot(
+                    delay, Qt::PreciseTimer, notifier, [this, socketDescriptor, notifier] {
+                        m_waiting.remove(socketDescriptor);
+                        notifier->deleteLater();
+                        startTls(socketDescriptor, Mode::Normal);
+                    });
             });
-        });
         break;
     }
     case Mode::CutMidHandshakeClose:
@@ -125,10 +127,11 @@ void TlsFaultServer::track(QTcpSocket *socket)
             socket->deleteLater();
     };
     connect(socket, &QAbstractSocket::disconnected, this, finished);
-    connect(socket, &QAbstractSocket::stateChanged, this, [finished](QAbstractSocket::SocketState s) {
-        if (s == QAbstractSocket::UnconnectedState)
-            finished();
-    });
+    connect(
+        socket, &QAbstractSocket::stateChanged, this, [finished](QAbstractSocket::SocketState s) {
+            if (s == QAbstractSocket::UnconnectedState)
+                finished();
+        });
 }
 
 void TlsFaultServer::recordError(const QString &error)
@@ -143,7 +146,7 @@ void TlsFaultServer::startTls(qintptr socketDescriptor, Mode mode)
     QSslConfiguration c = m_configuration;
     if (mode == Mode::RequireClientCert) {
         c.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        c.setCaCertificates({TlsFixtures::caCertificate()});
+        c.setCaCertificates({ TlsFixtures::caCertificate() });
     }
     socket->setSslConfiguration(c);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
@@ -161,10 +164,13 @@ void TlsFaultServer::startTls(qintptr socketDescriptor, Mode mode)
         for (const QSslError &e : errors)
             recordError(QStringLiteral("ssl error: ") + e.errorString());
     });
-    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError e) {
-        if (e != QAbstractSocket::RemoteHostClosedError)
-            recordError(socket->errorString());
-    });
+    connect(socket,
+        &QAbstractSocket::errorOccurred,
+        this,
+        [this, socket](QAbstractSocket::SocketError e) {
+            if (e != QAbstractSocket::RemoteHostClosedError)
+                recordError(socket->errorString());
+        });
     serveHttp(socket, 0);
     socket->startServerEncryption();
 }
@@ -192,7 +198,7 @@ void TlsFaultServer::startCut(qintptr socketDescriptor, Mode mode)
         ++m_clientHellos;
         Q_EMIT clientHelloReceived();
         if (mode == Mode::CutMidHandshakeReset) {
-            const linger l {1, 0}; // close() now sends RST instead of FIN
+            const linger l { 1, 0 }; // close() now sends RST instead of FIN
             ::setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &l, sizeof l);
             m_open.removeOne(socket);
             socket->abort();

@@ -39,7 +39,7 @@ QString runOpenssl(const QStringList &arguments, const QString &workingDir)
     }
     if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
         return QStringLiteral("openssl ") + arguments.join(u' ') + QStringLiteral(" failed: ")
-               + QString::fromLocal8Bit(p.readAll());
+            + QString::fromLocal8Bit(p.readAll());
     }
     return {};
 }
@@ -50,34 +50,33 @@ QString opensslDate(const QDateTime &t)
     return t.toUTC().toString(QStringLiteral("yyyyMMddHHmmss")) + u'Z';
 }
 
-constexpr QLatin1StringView CaConfig{
-    "[ ca ]\n"
-    "default_ca = test_ca\n"
-    "[ test_ca ]\n"
-    "dir = .\n"
-    "database = ./index.txt\n"
-    "new_certs_dir = .\n"
-    "serial = ./serial\n"
-    "default_md = sha256\n"
-    "policy = policy_anything\n"
-    "unique_subject = no\n"
-    "email_in_dn = no\n"
-    "copy_extensions = none\n"
-    "[ policy_anything ]\n"
-    "commonName = supplied\n"
-    "organizationName = optional\n"
-    "[ req ]\n"
-    "distinguished_name = req_dn\n"
-    "prompt = no\n"
-    "[ req_dn ]\n"
-    "CN = localhost\n"
-    "[ v3_server ]\n"
-    "basicConstraints = critical, CA:FALSE\n"
-    "keyUsage = critical, digitalSignature, keyEncipherment\n"
-    "extendedKeyUsage = serverAuth\n"
-    "subjectKeyIdentifier = hash\n"
-    "authorityKeyIdentifier = keyid\n"
-    "subjectAltName = DNS:localhost, IP:127.0.0.1\n"};
+constexpr QLatin1StringView CaConfig { "[ ca ]\n"
+                                       "default_ca = test_ca\n"
+                                       "[ test_ca ]\n"
+                                       "dir = .\n"
+                                       "database = ./index.txt\n"
+                                       "new_certs_dir = .\n"
+                                       "serial = ./serial\n"
+                                       "default_md = sha256\n"
+                                       "policy = policy_anything\n"
+                                       "unique_subject = no\n"
+                                       "email_in_dn = no\n"
+                                       "copy_extensions = none\n"
+                                       "[ policy_anything ]\n"
+                                       "commonName = supplied\n"
+                                       "organizationName = optional\n"
+                                       "[ req ]\n"
+                                       "distinguished_name = req_dn\n"
+                                       "prompt = no\n"
+                                       "[ req_dn ]\n"
+                                       "CN = localhost\n"
+                                       "[ v3_server ]\n"
+                                       "basicConstraints = critical, CA:FALSE\n"
+                                       "keyUsage = critical, digitalSignature, keyEncipherment\n"
+                                       "extendedKeyUsage = serverAuth\n"
+                                       "subjectKeyIdentifier = hash\n"
+                                       "authorityKeyIdentifier = keyid\n"
+                                       "subjectAltName = DNS:localhost, IP:127.0.0.1\n" };
 
 } // namespace
 
@@ -171,11 +170,11 @@ QSslConfiguration TlsFixtures::serverConfiguration(const CertificatePaths &paths
 
 QSslConfiguration TlsFixtures::clientConfiguration(bool withClientCertificate)
 {
-    return clientConfiguration({caCertificate()}, withClientCertificate);
+    return clientConfiguration({ caCertificate() }, withClientCertificate);
 }
 
-QSslConfiguration TlsFixtures::clientConfiguration(const QList<QSslCertificate> &trusted,
-                                                   bool withClientCertificate)
+QSslConfiguration TlsFixtures::clientConfiguration(
+    const QList<QSslCertificate> &trusted, bool withClientCertificate)
 {
     QSslConfiguration c = QSslConfiguration::defaultConfiguration();
     c.setCaCertificates(trusted);
@@ -207,8 +206,8 @@ CertificatePaths TlsFixtures::makeCertificateExpiringIn(int days, const QString 
     }
     const auto writeFile = [](const QString &path, QByteArrayView data) {
         QFile f(path);
-        return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data.toByteArray())
-                                                                        == data.size();
+        return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            && f.write(data.toByteArray()) == data.size();
     };
     if (!writeFile(work.filePath(QStringLiteral("openssl.cnf")), QByteArrayView(CaConfig))
         || !writeFile(work.filePath(QStringLiteral("index.txt")), {})
@@ -229,39 +228,39 @@ CertificatePaths TlsFixtures::makeCertificateExpiringIn(int days, const QString 
         notBefore = notAfter.addDays(-1);
 
     const QString config = QStringLiteral("openssl.cnf");
-    QString error = runOpenssl({QStringLiteral("req"),
-                                QStringLiteral("-config"),
-                                config,
-                                QStringLiteral("-new"),
-                                QStringLiteral("-key"),
-                                result.key,
-                                QStringLiteral("-subj"),
-                                QStringLiteral("/O=ServeWatch tests/CN=localhost"),
-                                QStringLiteral("-out"),
-                                QStringLiteral("request.csr")},
-                               work.path());
+    QString error = runOpenssl({ QStringLiteral("req"),
+                                   QStringLiteral("-config"),
+                                   config,
+                                   QStringLiteral("-new"),
+                                   QStringLiteral("-key"),
+                                   result.key,
+                                   QStringLiteral("-subj"),
+                                   QStringLiteral("/O=ServeWatch tests/CN=localhost"),
+                                   QStringLiteral("-out"),
+                                   QStringLiteral("request.csr") },
+        work.path());
     if (error.isEmpty()) {
         QFile::remove(result.certificate);
-        error = runOpenssl({QStringLiteral("ca"),
-                            QStringLiteral("-config"),
-                            config,
-                            QStringLiteral("-batch"),
-                            QStringLiteral("-notext"),
-                            QStringLiteral("-cert"),
-                            caCertificatePath(),
-                            QStringLiteral("-keyfile"),
-                            caKeyPath(),
-                            QStringLiteral("-in"),
-                            QStringLiteral("request.csr"),
-                            QStringLiteral("-out"),
-                            result.certificate,
-                            QStringLiteral("-extensions"),
-                            QStringLiteral("v3_server"),
-                            QStringLiteral("-startdate"),
-                            opensslDate(notBefore),
-                            QStringLiteral("-enddate"),
-                            opensslDate(notAfter)},
-                           work.path());
+        error = runOpenssl({ QStringLiteral("ca"),
+                               QStringLiteral("-config"),
+                               config,
+                               QStringLiteral("-batch"),
+                               QStringLiteral("-notext"),
+                               QStringLiteral("-cert"),
+                               caCertificatePath(),
+                               QStringLiteral("-keyfile"),
+                               caKeyPath(),
+                               QStringLiteral("-in"),
+                               QStringLiteral("request.csr"),
+                               QStringLiteral("-out"),
+                               result.certificate,
+                               QStringLiteral("-extensions"),
+                               QStringLiteral("v3_server"),
+                               QStringLiteral("-startdate"),
+                               opensslDate(notBefore),
+                               QStringLiteral("-enddate"),
+                               opensslDate(notAfter) },
+            work.path());
     }
     if (error.isEmpty() && loadCertificate(result.certificate).isNull())
         error = QStringLiteral("openssl wrote no readable certificate to ") + result.certificate;

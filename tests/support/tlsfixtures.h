@@ -24,8 +24,7 @@ struct CertificatePaths {
 //   Expired     CA-signed; SAN as Server; valid 2020-01-01..2021-01-01
 //   SelfSigned  self-signed leaf; SAN localhost, 127.0.0.1
 //   Client      CA-signed client certificate (extendedKeyUsage clientAuth), for mTLS
-class TlsFixtures
-{
+class TlsFixtures {
 public:
     enum class Cert { Server, WrongHost, Expired, SelfSigned, Client };
 
@@ -46,8 +45,8 @@ public:
     // A client configuration trusting only `trusted` (default: the test CA; no system CAs),
     // optionally presenting the test client certificate.
     static QSslConfiguration clientConfiguration(bool withClientCertificate = false);
-    static QSslConfiguration clientConfiguration(const QList<QSslCertificate> &trusted,
-                                                 bool withClientCertificate = false);
+    static QSslConfiguration clientConfiguration(
+        const QList<QSslCertificate> &trusted, bool withClientCertificate = false);
 
     // Generates now, with the openssl command line, a server certificate signed by the test CA,
     // valid from yesterday until now + days (days may be 0 or negative: already expired), SAN

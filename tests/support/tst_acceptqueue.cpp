@@ -6,8 +6,7 @@
 
 using namespace sw::test;
 
-class TestAcceptQueue : public QObject
-{
+class TestAcceptQueue : public QObject {
     Q_OBJECT
 private slots:
     void connectTimesOutNotRefused();

@@ -21,12 +21,11 @@ namespace {
 
 // Runs `f` on a short-lived thread while this thread keeps serving events (the DNS server lives
 // on this thread: a blocking lookup here would deadlock). Returns f's result and its duration.
-template<typename F>
-auto offThread(F f, qint64 *elapsedMs = nullptr)
+template<typename F> auto offThread(F f, qint64 *elapsedMs = nullptr)
 {
     using R = decltype(f());
     R result {};
-    std::atomic<bool> done {false};
+    std::atomic<bool> done { false };
     qint64 ms = 0;
     std::unique_ptr<QThread> thread(QThread::create([&] {
         QElapsedTimer t;
@@ -128,8 +127,7 @@ QByteArray addressesText(const QList<QHostAddress> &list)
 
 } // namespace
 
-class TestDnsFaultServer : public QObject
-{
+class TestDnsFaultServer : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
@@ -141,6 +139,7 @@ private slots:
     void silentNeverAnswers();
     void slowAnswersLate();
     void exclusiveBind();
+    void waitsForAnotherProcess();
 
     void hostInfoDual();
     void hostInfoV6Only();
@@ -167,14 +166,15 @@ void TestDnsFaultServer::initTestCase()
     if (!m_dns.listen()) {
         // Without root neither port 53 nor a mount namespace is available: skip, saying why.
         if (!privateResolverActive())
-            QSKIP(qPrintable(privateResolverSkipReason() + QStringLiteral("; ") + m_dns.errorString()));
+            QSKIP(qPrintable(
+                privateResolverSkipReason() + QStringLiteral("; ") + m_dns.errorString()));
         QFAIL(qPrintable(m_dns.errorString()));
     }
     QCOMPARE(m_dns.address(), DnsFaultServer::defaultAddress());
     QCOMPARE(m_dns.port(), quint16(53));
     if (!privateResolverActive())
         qWarning("private resolver inactive (%s): lookup tests will skip",
-                 qPrintable(privateResolverSkipReason()));
+            qPrintable(privateResolverSkipReason()));
 }
 
 void TestDnsFaultServer::init()
@@ -238,7 +238,7 @@ void TestDnsFaultServer::wireFormatOfAnAnswer()
     QCOMPARE(u16At(reply, a + 8), quint16(0));
     QCOMPARE(u16At(reply, a + 10), quint16(16));
     QCOMPARE(QHostAddress(reinterpret_cast<const quint8 *>(reply.constData() + a + 12)),
-             QHostAddress(QHostAddress::LocalHostIPv6));
+        QHostAddress(QHostAddress::LocalHostIPv6));
     QCOMPARE(reply.size(), a + 12 + 16);
 
     QCOMPARE(m_dns.queryCount(), 1);
@@ -316,27 +316,57 @@ void TestDnsFaultServer::exclusiveBind()
     QVERIFY(second.errorString().contains(QLatin1StringView("127.0.53.1")));
 }
 
+void TestDnsFaultServer::waitsForAnotherProcess()
+{
+    // Another process (flock(1) from util-linux) holds the address lock for a while.
+    const QHostAddress address(QStringLiteral("127.0.53.54"));
+    const quint16 port = 5354;
+    QProcess holder;
+    holder.start(QStringLiteral("flock"),
+                 {QStringLiteral("/tmp/servewatch-dns-127.0.53.54-5354.lock"),
+                  QStringLiteral("sh"),
+                  QStringLiteral("-c"),
+                  QStringLiteral("echo locked; sleep 0.4")});
+    QVERIFY(holder.waitForStarted(5000));
+    QVERIFY(QTest::qWaitFor([&] { return holder.canReadLine(); }, 5000));
+    QCOMPARE(holder.readLine(), QByteArray("locked\n"));
+
+    DnsFaultServer impatient;
+    QVERIFY(!impatient.listen(address, port, 50));
+    QVERIFY2(impatient.errorString().contains(QLatin1StringView("another test process")),
+             qPrintable(impatient.errorString()));
+
+    DnsFaultServer patient;
+    QElapsedTimer t;
+    t.start();
+    QVERIFY2(patient.listen(address, port, 5000), qPrintable(patient.errorString()));
+    QVERIFY2(t.elapsed() >= 150, QByteArray::number(t.elapsed()).constData());
+    QCOMPARE(patient.port(), port);
+    QVERIFY(holder.waitForFinished(5000));
+}
+
 void TestDnsFaultServer::hostInfoDual()
 {
     SW_SKIP_WITHOUT_PRIVATE_RESOLVER();
     const QHostInfo info = lookup(QStringLiteral("dual.sw.test"));
     QCOMPARE(info.error(), QHostInfo::NoError);
-    qInfo("QHostInfo: [%s] after %d A and %d AAAA queries", addressesText(info.addresses()).constData(),
-          m_dns.queryCount(QStringLiteral("dual.sw.test"), DnsFaultServer::A),
-          m_dns.queryCount(QStringLiteral("dual.sw.test"), DnsFaultServer::AAAA));
+    qInfo("QHostInfo: [%s] after %d A and %d AAAA queries",
+        addressesText(info.addresses()).constData(),
+        m_dns.queryCount(QStringLiteral("dual.sw.test"), DnsFaultServer::A),
+        m_dns.queryCount(QStringLiteral("dual.sw.test"), DnsFaultServer::AAAA));
     QVERIFY2(containsAddress(info.addresses(), QHostAddress(QHostAddress::LocalHost)),
-             addressesText(info.addresses()).constData());
+        addressesText(info.addresses()).constData());
     // QHostInfo passes AI_ADDRCONFIG: the AAAA record shows only on a machine with a
     // non-loopback IPv6 address. getaddrinfo asked for AF_INET6 always gets it.
     QVERIFY(m_dns.queryCount(QStringLiteral("dual.sw.test"), DnsFaultServer::A) >= 1);
     const GaiResult v6 = offThread([] { return getaddrinfoFamily("dual.sw.test", AF_INET6); });
     QCOMPARE(v6.status, 0);
     QVERIFY2(containsAddress(v6.addresses, QHostAddress(QHostAddress::LocalHostIPv6)),
-             addressesText(v6.addresses).constData());
+        addressesText(v6.addresses).constData());
     if (m_dns.queryCount(QStringLiteral("dual.sw.test"), DnsFaultServer::AAAA) >= 2) {
         // QHostInfo asked for AAAA too (the machine has IPv6): both addresses.
         QVERIFY2(containsAddress(info.addresses(), QHostAddress(QHostAddress::LocalHostIPv6)),
-                 addressesText(info.addresses()).constData());
+            addressesText(info.addresses()).constData());
     }
 }
 
@@ -387,7 +417,8 @@ void TestDnsFaultServer::hostInfoServfail()
     // glibc: EAI_AGAIN ("Temporary failure in name resolution"); Qt maps it to UnknownError.
     QCOMPARE(info.error(), QHostInfo::UnknownError);
     qInfo("servfail: %s", qPrintable(info.errorString()));
-    const GaiResult raw = offThread([] { return getaddrinfoFamily("servfail.sw.test", AF_UNSPEC); });
+    const GaiResult raw
+        = offThread([] { return getaddrinfoFamily("servfail.sw.test", AF_UNSPEC); });
     QCOMPARE(raw.status, EAI_AGAIN);
 }
 
@@ -421,8 +452,10 @@ void TestDnsFaultServer::hostInfoSilentTimesOut()
     qint64 ms = 0;
     const QHostInfo info = lookup(QStringLiteral("silent.sw.test"), &ms);
     QVERIFY(info.error() != QHostInfo::NoError);
-    qInfo("silent: error %d \"%s\" after %lld ms", int(info.error()),
-          qPrintable(info.errorString()), ms);
+    qInfo("silent: error %d \"%s\" after %lld ms",
+        int(info.error()),
+        qPrintable(info.errorString()),
+        ms);
     // options timeout:1 attempts:1
     QVERIFY2(ms >= 900 && ms < 2500, QByteArray::number(ms).constData());
     QVERIFY(m_dns.queryCount(QStringLiteral("silent.sw.test")) >= 1);
@@ -432,20 +465,20 @@ void TestDnsFaultServer::overrides()
 {
     SW_SKIP_WITHOUT_PRIVATE_RESOLVER();
     const QHostAddress other(QStringLiteral("127.0.0.2"));
-    m_dns.setAddresses(QStringLiteral("api.sw.test"), {other});
+    m_dns.setAddresses(QStringLiteral("api.sw.test"), { other });
     QHostInfo info = lookup(QStringLiteral("api.sw.test"));
     QCOMPARE(info.error(), QHostInfo::NoError);
-    QCOMPARE(info.addresses(), QList<QHostAddress>({other}));
+    QCOMPARE(info.addresses(), QList<QHostAddress>({ other }));
 
     m_dns.setBehaviour(QStringLiteral("api.sw.test"), DnsFaultServer::Behaviour::NxDomain);
     info = lookup(QStringLiteral("api.sw.test"));
     QCOMPARE(info.error(), QHostInfo::HostNotFound);
 
     // A name outside the zone can be served too.
-    m_dns.setAddresses(QStringLiteral("models.example"), {other});
+    m_dns.setAddresses(QStringLiteral("models.example"), { other });
     info = lookup(QStringLiteral("models.example"));
     QCOMPARE(info.error(), QHostInfo::NoError);
-    QCOMPARE(info.addresses(), QList<QHostAddress>({other}));
+    QCOMPARE(info.addresses(), QList<QHostAddress>({ other }));
 
     m_dns.setBehaviour(QStringLiteral("quiet.sw.test"), DnsFaultServer::Behaviour::Silent);
     const RawReply r = ask("quiet.sw.test", DnsFaultServer::A, 100);
@@ -453,7 +486,7 @@ void TestDnsFaultServer::overrides()
 
     m_dns.resetOverrides();
     info = lookup(QStringLiteral("api.sw.test"));
-    QCOMPARE(info.addresses(), QList<QHostAddress>({QHostAddress(QHostAddress::LocalHost)}));
+    QCOMPARE(info.addresses(), QList<QHostAddress>({ QHostAddress(QHostAddress::LocalHost) }));
 }
 
 void TestDnsFaultServer::noCaching()
@@ -468,7 +501,7 @@ void TestDnsFaultServer::noCaching()
     // Every lookup reached the server: no nscd, no glibc cache, no QHostInfo cache in fromName.
     QCOMPARE(m_dns.queryCount(name, DnsFaultServer::A), 3);
     // And a changed answer shows at once (TTL 0).
-    m_dns.setAddresses(name, {QHostAddress(QStringLiteral("127.0.0.3"))});
+    m_dns.setAddresses(name, { QHostAddress(QStringLiteral("127.0.0.3")) });
     QCOMPARE(lookup(name).addresses().value(0), QHostAddress(QStringLiteral("127.0.0.3")));
 }
 
@@ -477,7 +510,8 @@ void TestDnsFaultServer::childProcessesUseThePrivateResolver()
     SW_SKIP_WITHOUT_PRIVATE_RESOLVER();
     // getent (libc-bin) resolves with getaddrinfo in a child process.
     QProcess getent;
-    getent.start(QStringLiteral("getent"), {QStringLiteral("ahostsv4"), QStringLiteral("child.sw.test")});
+    getent.start(
+        QStringLiteral("getent"), { QStringLiteral("ahostsv4"), QStringLiteral("child.sw.test") });
     QVERIFY(getent.waitForStarted(5000));
     QVERIFY(QTest::qWaitFor([&] { return getent.state() == QProcess::NotRunning; }, 5000));
     const QByteArray out = getent.readAllStandardOutput();
@@ -487,15 +521,15 @@ void TestDnsFaultServer::childProcessesUseThePrivateResolver()
 
     // The child sees our resolv.conf, not the machine's.
     QProcess cat;
-    cat.start(QStringLiteral("cat"), {QStringLiteral("/etc/resolv.conf")});
+    cat.start(QStringLiteral("cat"), { QStringLiteral("/etc/resolv.conf") });
     QVERIFY(cat.waitForFinished(5000));
     QCOMPARE(cat.readAllStandardOutput(),
-             QByteArray("nameserver 127.0.53.1\noptions timeout:1 attempts:1\n"));
+        QByteArray("nameserver 127.0.53.1\noptions timeout:1 attempts:1\n"));
 }
 
 void TestDnsFaultServer::refusedOnceThreadsExist()
 {
-    std::atomic<bool> release {false};
+    std::atomic<bool> release { false };
     std::unique_ptr<QThread> thread(QThread::create([&release] {
         while (!release)
             QThread::msleep(5);

@@ -15,8 +15,8 @@ namespace {
 
 // Sends `request` to the proxy on a raw socket; returns what came back before the proxy closed
 // (or before `waitMs`).
-QByteArray rawExchange(quint16 proxyPort, const QByteArray &request, int waitMs = 2000,
-                       bool *closedByPeer = nullptr)
+QByteArray rawExchange(
+    quint16 proxyPort, const QByteArray &request, int waitMs = 2000, bool *closedByPeer = nullptr)
 {
     QTcpSocket s;
     s.connectToHost(QHostAddress(QHostAddress::LocalHost), proxyPort);
@@ -25,8 +25,8 @@ QByteArray rawExchange(quint16 proxyPort, const QByteArray &request, int waitMs 
     s.write(request);
     QByteArray received;
     QObject::connect(&s, &QTcpSocket::readyRead, &s, [&] { received += s.readAll(); });
-    const bool closed = QTest::qWaitFor(
-        [&] { return s.state() == QAbstractSocket::UnconnectedState; }, waitMs);
+    const bool closed
+        = QTest::qWaitFor([&] { return s.state() == QAbstractSocket::UnconnectedState; }, waitMs);
     received += s.readAll();
     if (closedByPeer)
         *closedByPeer = closed;
@@ -41,8 +41,7 @@ QByteArray connectRequest(quint16 port, const QByteArray &extraHeaders = {})
 
 } // namespace
 
-class TestProxyFaultServer : public QObject
-{
+class TestProxyFaultServer : public QObject {
     Q_OBJECT
 private slots:
     void tunnelToTlsServer();
@@ -73,7 +72,9 @@ void TestProxyFaultServer::tunnelToTlsServer()
     s.setProxy(proxy.networkProxy());
     s.setSslConfiguration(TlsFixtures::clientConfiguration());
     QByteArray response;
-    connect(&s, &QSslSocket::encrypted, this, [&] { s.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"); });
+    connect(&s, &QSslSocket::encrypted, this, [&] {
+        s.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    });
     connect(&s, &QSslSocket::readyRead, this, [&] { response += s.readAll(); });
     s.connectToHostEncrypted(QStringLiteral("localhost"), tls.serverPort());
     QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 3000);
@@ -83,7 +84,7 @@ void TestProxyFaultServer::tunnelToTlsServer()
     QCOMPARE(proxy.requests().size(), 1);
     QCOMPARE(proxy.requests().first().method, QByteArray("CONNECT"));
     QCOMPARE(proxy.requests().first().requestLine,
-             "CONNECT localhost:" + QByteArray::number(tls.serverPort()) + " HTTP/1.1");
+        "CONNECT localhost:" + QByteArray::number(tls.serverPort()) + " HTTP/1.1");
     QVERIFY(!proxy.requests().first().hadProxyAuthorization);
     QCOMPARE(proxy.tunnelsEstablished(), 1);
     QCOMPARE(tls.handshakesCompleted(), 1);
@@ -98,11 +99,10 @@ void TestProxyFaultServer::tunnelToPlainServer()
     QVERIFY(proxy.listenOnLoopback());
 
     // Raw: the 200 line, then the relayed exchange.
-    const QByteArray received = rawExchange(
-        proxy.serverPort(),
+    const QByteArray received = rawExchange(proxy.serverPort(),
         connectRequest(plain.serverPort()) + "GET /raw HTTP/1.1\r\nHost: x\r\n\r\n");
     QVERIFY2(received.startsWith("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\n"),
-             received.constData());
+        received.constData());
     QVERIFY(received.endsWith(R"({"predictions":[1]})"));
     QCOMPARE(plain.requestLines().value(0), QByteArray("GET /raw HTTP/1.1"));
 
@@ -130,15 +130,14 @@ void TestProxyFaultServer::absoluteFormForwarding()
     proxy.setCredentials(QStringLiteral("u"), QStringLiteral("p"));
 
     const QByteArray authority = "127.0.0.1:" + QByteArray::number(plain.serverPort());
-    const QByteArray received = rawExchange(
-        proxy.serverPort(),
+    const QByteArray received = rawExchange(proxy.serverPort(),
         "POST http://" + authority + "/v1/models/m:predict?x=1 HTTP/1.1\r\nHost: " + authority
             + "\r\nProxy-Authorization: Basic dTpw\r\nProxy-Connection: keep-alive\r\n"
               "Content-Length: 2\r\n\r\n{}");
     QVERIFY2(received.startsWith("HTTP/1.1 200 OK"), received.constData());
     QCOMPARE(plain.requestLines().value(0), QByteArray("POST /v1/models/m:predict?x=1 HTTP/1.1"));
     QCOMPARE(proxy.requests().value(0).requestLine,
-             "POST http://" + authority + "/v1/models/m:predict?x=1 HTTP/1.1");
+        "POST http://" + authority + "/v1/models/m:predict?x=1 HTTP/1.1");
     QVERIFY(proxy.requests().value(0).hadProxyAuthorization);
     QCOMPARE(proxy.requests().value(0).proxyAuthorization, QByteArray("Basic dTpw"));
 }
@@ -153,14 +152,15 @@ void TestProxyFaultServer::absoluteFormWithAccessManager()
 
     QNetworkAccessManager nam;
     nam.setProxy(proxy.networkProxy());
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/ready").arg(plain.serverPort())));
+    QNetworkRequest request(
+        QUrl(QStringLiteral("http://127.0.0.1:%1/ready").arg(plain.serverPort())));
     std::unique_ptr<QNetworkReply> reply(nam.get(request));
     QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 3000);
     QCOMPARE(reply->error(), QNetworkReply::NoError);
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     QCOMPARE(reply->readAll(), QByteArray(R"({"predictions":[1]})"));
     QCOMPARE(proxy.requests().value(0).requestLine,
-             "GET http://127.0.0.1:" + QByteArray::number(plain.serverPort()) + "/ready HTTP/1.1");
+        "GET http://127.0.0.1:" + QByteArray::number(plain.serverPort()) + "/ready HTTP/1.1");
     QCOMPARE(plain.requestLines().value(0), QByteArray("GET /ready HTTP/1.1"));
 }
 
@@ -175,21 +175,23 @@ void TestProxyFaultServer::requireAuth()
     QVERIFY(proxy.listenOnLoopback());
 
     bool closed = false;
-    QByteArray received = rawExchange(proxy.serverPort(), connectRequest(plain.serverPort()), 2000, &closed);
-    QVERIFY2(received.startsWith("HTTP/1.1 407 Proxy Authentication Required\r\n"), received.constData());
+    QByteArray received
+        = rawExchange(proxy.serverPort(), connectRequest(plain.serverPort()), 2000, &closed);
+    QVERIFY2(received.startsWith("HTTP/1.1 407 Proxy Authentication Required\r\n"),
+        received.constData());
     QVERIFY(received.contains("Proxy-Authenticate: Basic realm=\"servewatch-test\"\r\n"));
     QVERIFY(closed);
 
     received = rawExchange(proxy.serverPort(),
-                           connectRequest(plain.serverPort(), "Proxy-Authorization: Basic d3Jvbmc6d3Jvbmc=\r\n"));
+        connectRequest(plain.serverPort(), "Proxy-Authorization: Basic d3Jvbmc6d3Jvbmc=\r\n"));
     QVERIFY2(received.startsWith("HTTP/1.1 407 "), received.constData());
 
     const QByteArray good = "Basic " + QByteArray("prober:s3cret").toBase64();
     received = rawExchange(proxy.serverPort(),
-                           connectRequest(plain.serverPort(), "Proxy-Authorization: " + good + "\r\n")
-                               + "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        connectRequest(plain.serverPort(), "Proxy-Authorization: " + good + "\r\n")
+            + "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     QVERIFY2(received.startsWith("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK"),
-             received.constData());
+        received.constData());
 
     QCOMPARE(proxy.requests().size(), 3);
     QVERIFY(!proxy.requests().at(0).hadProxyAuthorization);
@@ -212,10 +214,13 @@ void TestProxyFaultServer::requireAuthWithQtClient()
         s.setProxy(proxy.networkProxy());
         s.setSslConfiguration(TlsFixtures::clientConfiguration());
         QList<QAbstractSocket::SocketError> errors;
-        connect(&s, &QSslSocket::errorOccurred, this, [&](QAbstractSocket::SocketError e) { errors.append(e); });
+        connect(&s, &QSslSocket::errorOccurred, this, [&](QAbstractSocket::SocketError e) {
+            errors.append(e);
+        });
         s.connectToHostEncrypted(QStringLiteral("localhost"), tls.serverPort());
         QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 3000);
-        qInfo("without credentials: error %d (%s)", int(errors.first()), qPrintable(s.errorString()));
+        qInfo(
+            "without credentials: error %d (%s)", int(errors.first()), qPrintable(s.errorString()));
         QCOMPARE(errors.first(), QAbstractSocket::ProxyAuthenticationRequiredError);
     }
     // With them: Qt answers the 407 and the tunnel works.
@@ -236,7 +241,8 @@ void TestProxyFaultServer::rejectTunnel_data()
     QTest::addColumn<QAbstractSocket::SocketError>("qtError");
     // How Qt's HTTP proxy engine (QHttpSocketEngine) reports a refused CONNECT.
     QTest::newRow("403") << 403 << QAbstractSocket::SocketAccessError; // "Proxy denied connection"
-    QTest::newRow("502") << 502 << QAbstractSocket::ProxyProtocolError; // "Error communicating with HTTP proxy"
+    QTest::newRow("502")
+        << 502 << QAbstractSocket::ProxyProtocolError; // "Error communicating with HTTP proxy"
     // Beware: these two look like failures of the target, not of the proxy.
     QTest::newRow("503") << 503 << QAbstractSocket::ConnectionRefusedError; // "Connection refused"
     QTest::newRow("404") << 404 << QAbstractSocket::HostNotFoundError; // "Host not found"
@@ -255,14 +261,17 @@ void TestProxyFaultServer::rejectTunnel()
     QVERIFY(proxy.listenOnLoopback());
 
     const QByteArray received = rawExchange(proxy.serverPort(), connectRequest(tls.serverPort()));
-    QVERIFY2(received.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')), received.constData());
+    QVERIFY2(received.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')),
+        received.constData());
     QVERIFY(received.endsWith("tunnel rejected by the test proxy\n"));
 
     QSslSocket s;
     s.setProxy(proxy.networkProxy());
     s.setSslConfiguration(TlsFixtures::clientConfiguration());
     QList<QAbstractSocket::SocketError> errors;
-    connect(&s, &QSslSocket::errorOccurred, this, [&](QAbstractSocket::SocketError e) { errors.append(e); });
+    connect(&s, &QSslSocket::errorOccurred, this, [&](QAbstractSocket::SocketError e) {
+        errors.append(e);
+    });
     s.connectToHostEncrypted(QStringLiteral("localhost"), tls.serverPort());
     QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 3000);
     qInfo("Qt client: error %d (%s)", int(errors.first()), qPrintable(s.errorString()));
@@ -302,7 +311,8 @@ void TestProxyFaultServer::onlyLoopbackTargets_data()
     QTest::newRow("CONNECT public IP") << QByteArray("CONNECT 192.0.2.1:443 HTTP/1.1\r\n\r\n");
     QTest::newRow("CONNECT name") << QByteArray("CONNECT example.com:443 HTTP/1.1\r\n\r\n");
     QTest::newRow("CONNECT v6 public") << QByteArray("CONNECT [2001:db8::1]:443 HTTP/1.1\r\n\r\n");
-    QTest::newRow("GET name") << QByteArray("GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n");
+    QTest::newRow("GET name") << QByteArray(
+        "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n");
     QTest::newRow("GET public IP") << QByteArray("GET http://192.0.2.1:8080/ HTTP/1.1\r\n\r\n");
 }
 
@@ -324,8 +334,7 @@ void TestProxyFaultServer::hostOverride()
     proxy.setHostOverride(QStringLiteral("Models.SW.test"), QHostAddress(QHostAddress::LocalHost));
     QVERIFY(proxy.listenOnLoopback());
     const QByteArray authority = "models.sw.test:" + QByteArray::number(plain.serverPort());
-    const QByteArray received = rawExchange(
-        proxy.serverPort(),
+    const QByteArray received = rawExchange(proxy.serverPort(),
         "CONNECT " + authority + " HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nHost: models.sw.test\r\n\r\n");
     QVERIFY2(received.startsWith("HTTP/1.1 200 Connection established"), received.constData());
     QVERIFY(received.endsWith(R"({"predictions":[1]})"));
@@ -335,7 +344,8 @@ void TestProxyFaultServer::targetRefused()
 {
     ProxyFaultServer proxy;
     QVERIFY(proxy.listenOnLoopback());
-    const QByteArray received = rawExchange(proxy.serverPort(), connectRequest(unusedLoopbackPort()));
+    const QByteArray received
+        = rawExchange(proxy.serverPort(), connectRequest(unusedLoopbackPort()));
     QVERIFY2(received.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), received.constData());
     QCOMPARE(proxy.tunnelsEstablished(), 0);
 }
