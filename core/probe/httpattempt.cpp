@@ -47,6 +47,19 @@ QString familyName(const QHostAddress &a)
     return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
 }
 
+// Loads Qt's TLS backend and OpenSSL once per process, outside any attempt's clock: a one-time
+// start-up cost (several ms) must not show up as the first probe's TLS phase.
+void warmUpTls()
+{
+    static const bool loaded = [] {
+        const bool ok = QSslSocket::supportsSsl();
+        QSslSocket warm; // the first socket instantiates the backend's factories
+        Q_UNUSED(warm);
+        return ok;
+    }();
+    Q_UNUSED(loaded);
+}
+
 } // namespace
 
 HttpAttempt::HttpAttempt(ProbeEngine &engine, const ProbeRequest &request, QObject *parent)
@@ -73,6 +86,8 @@ void HttpAttempt::start()
 {
     if (m_stage != Stage::Idle)
         return;
+    if (m_request.url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0)
+        warmUpTls();
     m_clock.start();
     m_result.startedAt = QDateTime::currentDateTimeUtc();
     m_result.url = m_request.url;
