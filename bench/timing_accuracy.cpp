@@ -39,7 +39,8 @@ QByteArray runAndWait(const QString &program, const QStringList &args)
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+    for (const char *v :
+        { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" })
         env.remove(QLatin1String(v));
     p.setProcessEnvironment(env);
     QEventLoop loop;
@@ -53,17 +54,22 @@ QByteArray runAndWait(const QString &program, const QStringList &args)
 bool curlPhases(const QString &url, const QStringList &extra, Phases *out)
 {
     const QByteArray o = runAndWait(QStringLiteral("curl"),
-                                    QStringList{QStringLiteral("-s"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
-                                                QStringLiteral("--noproxy"), QStringLiteral("*"), QStringLiteral("-w"),
-                                                QStringLiteral("%{time_namelookup} %{time_connect} %{time_appconnect} "
-                                                               "%{time_pretransfer} %{time_starttransfer} %{time_total}"),
-                                                url}
-                                        + extra);
+        QStringList { QStringLiteral("-s"),
+            QStringLiteral("-o"),
+            QStringLiteral("/dev/null"),
+            QStringLiteral("--noproxy"),
+            QStringLiteral("*"),
+            QStringLiteral("-w"),
+            QStringLiteral("%{time_namelookup} %{time_connect} %{time_appconnect} "
+                           "%{time_pretransfer} %{time_starttransfer} %{time_total}"),
+            url }
+            + extra);
     const QList<QByteArray> f = o.trimmed().split(' ');
     if (f.size() != 6)
         return false;
-    const double nl = f[0].toDouble() * 1000, c = f[1].toDouble() * 1000, ac = f[2].toDouble() * 1000,
-                 pt = f[3].toDouble() * 1000, st = f[4].toDouble() * 1000, t = f[5].toDouble() * 1000;
+    const double nl = f[0].toDouble() * 1000, c = f[1].toDouble() * 1000,
+                 ac = f[2].toDouble() * 1000, pt = f[3].toDouble() * 1000,
+                 st = f[4].toDouble() * 1000, t = f[5].toDouble() * 1000;
     out->dns = nl;
     out->connect = c - nl;
     out->tls = ac > 0 ? ac - c : 0;
@@ -75,7 +81,9 @@ bool curlPhases(const QString &url, const QStringList &extra, Phases *out)
 bool servewatchPhases(const QString &url, const QStringList &extra, Phases *out)
 {
     const QByteArray o = runAndWait(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
-                                    QStringList{QStringLiteral("probe"), url, QStringLiteral("--json"), QStringLiteral("--no-proxy")} + extra);
+        QStringList {
+            QStringLiteral("probe"), url, QStringLiteral("--json"), QStringLiteral("--no-proxy") }
+            + extra);
     const QJsonObject j = QJsonDocument::fromJson(o).object();
     const QJsonObject t = j.value(QLatin1String("timings_ms")).toObject();
     if (j.value(QLatin1String("class")).toString() != QLatin1String("ok"))
@@ -110,7 +118,8 @@ struct Case {
 int main(int argc, char **argv)
 {
     QString whyNot;
-    const bool privateDns = enterPrivateResolver(QHostAddress(QStringLiteral("127.0.53.1")), &whyNot);
+    const bool privateDns
+        = enterPrivateResolver(QHostAddress(QStringLiteral("127.0.53.1")), &whyNot);
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     const int runs = argc > 1 ? qMax(3, QByteArray(argv[1]).toInt()) : 50;
@@ -144,12 +153,26 @@ int main(int argc, char **argv)
 
     QList<Case> cases;
     if (privateDns)
-        cases.append({"DNS answer delayed 20 ms", "dns", 20, QStringLiteral("http://slow.sw.test:%1/health").arg(quick.port()), {}, {}});
+        cases.append({ "DNS answer delayed 20 ms",
+            "dns",
+            20,
+            QStringLiteral("http://slow.sw.test:%1/health").arg(quick.port()),
+            {},
+            {} });
     else
         out << "skipping the DNS case: " << whyNot << "\n";
-    cases.append({"TLS handshake delayed 20 ms", "tls", 20, tls.url(QStringLiteral("localhost"), QStringLiteral("/")).toString(),
-                  {QStringLiteral("--cacert"), ca}, {QStringLiteral("--cacert"), ca}});
-    cases.append({"endpoint answers after 50 ms", "processing", 50, QStringLiteral("http://127.0.0.1:%1/health").arg(slow.port()), {}, {}});
+    cases.append({ "TLS handshake delayed 20 ms",
+        "tls",
+        20,
+        tls.url(QStringLiteral("localhost"), QStringLiteral("/")).toString(),
+        { QStringLiteral("--cacert"), ca },
+        { QStringLiteral("--cacert"), ca } });
+    cases.append({ "endpoint answers after 50 ms",
+        "processing",
+        50,
+        QStringLiteral("http://127.0.0.1:%1/health").arg(slow.port()),
+        {},
+        {} });
 
     out << "ServeWatch vs curl: median of " << runs << " runs per tool and case (ms)\n\n";
     out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
@@ -167,21 +190,21 @@ int main(int argc, char **argv)
         for (int i = 0; i < runs; ++i) {
             Phases a, b;
             if (curlPhases(c.url, c.curlExtra, &a)) {
-                const double v[5] = {a.dns, a.connect, a.tls, a.processing, a.total};
+                const double v[5] = { a.dns, a.connect, a.tls, a.processing, a.total };
                 for (int k = 0; k < 5; ++k)
                     cv[k].append(v[k]);
             } else {
                 ++bad;
             }
             if (servewatchPhases(c.url, c.swExtra, &b)) {
-                const double v[5] = {b.dns, b.connect, b.tls, b.processing, b.total};
+                const double v[5] = { b.dns, b.connect, b.tls, b.processing, b.total };
                 for (int k = 0; k < 5; ++k)
                     sv[k].append(v[k]);
             } else {
                 ++bad;
             }
         }
-        static const char *names[5] = {"dns", "connect", "tls", "processing", "total"};
+        static const char *names[5] = { "dns", "connect", "tls", "processing", "total" };
         for (int k = 0; k < 5; ++k) {
             if (k == 2 && QByteArray(c.phase) != "tls")
                 continue;
@@ -194,18 +217,23 @@ int main(int argc, char **argv)
                 ++failures;
             out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
                        .arg(QString::fromLatin1(k == 0 ? c.name : ""), -30)
-                       .arg(QString::fromLatin1(names[k]) + (key ? QStringLiteral("*") : QString()), -11)
+                       .arg(QString::fromLatin1(names[k]) + (key ? QStringLiteral("*") : QString()),
+                           -11)
                        .arg(m1, 9, 'f', 3)
                        .arg(m2, 11, 'f', 3)
                        .arg(diff, 8, 'f', 3)
                        .arg(allowed, 8, 'f', 3)
-                       .arg(key ? (pass ? QStringLiteral("ok") : QStringLiteral("MISSED")) : QString(), -8);
+                       .arg(key ? (pass ? QStringLiteral("ok") : QStringLiteral("MISSED"))
+                                : QString(),
+                           -8);
         }
         if (bad)
             out << "  (" << bad << " runs failed and were left out)\n";
         out.flush();
     }
-    out << "\n* = the phase carrying the injected delay; its difference must stay within 'allowed'\n"
-        << "    (0.5 ms or 5 % of the larger median). Other phases are loopback-fast and shown for context.\n";
+    out << "\n* = the phase carrying the injected delay; its difference must stay within "
+           "'allowed'\n"
+        << "    (0.5 ms or 5 % of the larger median). Other phases are loopback-fast and shown for "
+           "context.\n";
     return failures == 0 ? 0 : 3;
 }

@@ -6,7 +6,7 @@ namespace sw {
 
 namespace {
 
-constexpr std::array<QLatin1StringView, FailureClassCount> classIds{
+constexpr std::array<QLatin1StringView, FailureClassCount> classIds {
     QLatin1StringView("ok"),
     QLatin1StringView("slow_response"),
     QLatin1StringView("dns_failure"),
@@ -30,7 +30,7 @@ constexpr std::array<QLatin1StringView, FailureClassCount> classIds{
     QLatin1StringView("invalid_response"),
 };
 
-constexpr std::array<QLatin1StringView, 7> phaseIds{
+constexpr std::array<QLatin1StringView, 7> phaseIds {
     QLatin1StringView("none"),
     QLatin1StringView("dns"),
     QLatin1StringView("connect"),

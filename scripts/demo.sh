@@ -6,7 +6,7 @@ sw=${1:-build/dev/bin/servewatch}
 port=${SERVEWATCH_DEMO_PORT:-8765}
 base="http://127.0.0.1:$port"
 
-"$sw" demo-server --port "$port" >/dev/null &
+"$sw" demo-server --port "$port" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 control() { # switch the demo server's scenario (ServeWatch's own prober does the PUT)

@@ -9,8 +9,8 @@ build_packages=(
   libsecret-1-0
 )
 # Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
-# for the DNS and no-network namespaces, ip (iproute2).
-test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates)
+# for the DNS and no-network namespaces, ip (iproute2), clang-format for the format check.
+test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format git)
 
 want=()
 for group in "${@:-build}"; do

@@ -19,6 +19,7 @@ stage() {
 }
 
 stage deps scripts/deps.sh build test
+stage format scripts/format.sh --check
 stage configure cmake --preset ci
 stage build cmake --build --preset ci
 stage test ctest --test-dir build/ci --output-on-failure -j 2 --timeout 300

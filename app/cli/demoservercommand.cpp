@@ -17,36 +17,58 @@ int runDemoServerCommand(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Serves a small model endpoint (POST /predict, GET /health, ...) with switchable failure scenarios.\n"
-        "Switch scenarios while it runs: curl -X PUT --data loading http://HOST:PORT/__servewatch/scenario"));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption address(QStringLiteral("address"), QStringLiteral("Address to listen on (default 127.0.0.1)."), QStringLiteral("ADDRESS"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port (default 8765; 0 = any free port)."), QStringLiteral("PORT"), QStringLiteral("8765"));
-    const QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("Initial scenario (default ok)."), QStringLiteral("NAME"), QStringLiteral("ok"));
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model name the server reports (default demo-model)."), QStringLiteral("NAME"), QStringLiteral("demo-model"));
-    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("Serve HTTPS with this certificate (PEM)."), QStringLiteral("FILE"));
-    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("Private key of --tls-cert (PEM)."), QStringLiteral("FILE"));
-    const QCommandLineOption list(QStringLiteral("list-scenarios"), QStringLiteral("List the scenarios and exit."));
-    p.addOptions({help, address, port, scenario, model, tlsCert, tlsKey, list});
-    if (!p.parse(QStringList{QStringLiteral("servewatch demo-server")} + arguments)) {
+    p.setApplicationDescription(QStringLiteral("Serves a small model endpoint (POST /predict, GET "
+                                               "/health, ...) with switchable failure scenarios.\n"
+                                               "Switch scenarios while it runs: curl -X PUT --data "
+                                               "loading http://HOST:PORT/__servewatch/scenario"));
+    const QCommandLineOption help(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption address(QStringLiteral("address"),
+        QStringLiteral("Address to listen on (default 127.0.0.1)."),
+        QStringLiteral("ADDRESS"),
+        QStringLiteral("127.0.0.1"));
+    const QCommandLineOption port(QStringLiteral("port"),
+        QStringLiteral("Port (default 8765; 0 = any free port)."),
+        QStringLiteral("PORT"),
+        QStringLiteral("8765"));
+    const QCommandLineOption scenario(QStringLiteral("scenario"),
+        QStringLiteral("Initial scenario (default ok)."),
+        QStringLiteral("NAME"),
+        QStringLiteral("ok"));
+    const QCommandLineOption model(QStringLiteral("model"),
+        QStringLiteral("Model name the server reports (default demo-model)."),
+        QStringLiteral("NAME"),
+        QStringLiteral("demo-model"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+        QStringLiteral("Serve HTTPS with this certificate (PEM)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+        QStringLiteral("Private key of --tls-cert (PEM)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption list(
+        QStringLiteral("list-scenarios"), QStringLiteral("List the scenarios and exit."));
+    p.addOptions({ help, address, port, scenario, model, tlsCert, tlsKey, list });
+    if (!p.parse(QStringList { QStringLiteral("servewatch demo-server") } + arguments)) {
         err << "servewatch demo-server: " << p.errorText() << "\n";
         return ExitUsage;
     }
     if (p.isSet(help)) {
-        out << "Usage: servewatch demo-server [options]\n\n" << p.helpText().section(QLatin1Char('\n'), 1);
+        out << "Usage: servewatch demo-server [options]\n\n"
+            << p.helpText().section(QLatin1Char('\n'), 1);
         return ExitUp;
     }
     if (p.isSet(list)) {
         for (const DemoServer::ScenarioInfo &s : DemoServer::scenarios()) {
-            const QString name = s.argument.isEmpty() ? s.name : s.name + QLatin1Char(':') + s.argument;
+            const QString name
+                = s.argument.isEmpty() ? s.name : s.name + QLatin1Char(':') + s.argument;
             out << QStringLiteral("  %1  %2\n").arg(name, -22).arg(s.description);
         }
         return ExitUp;
     }
     DemoServer::Options o;
     if (!o.address.setAddress(p.value(address))) {
-        err << "servewatch demo-server: --address: '" << p.value(address) << "' is not an IP address\n";
+        err << "servewatch demo-server: --address: '" << p.value(address)
+            << "' is not an IP address\n";
         return ExitUsage;
     }
     bool ok = false;
@@ -88,11 +110,13 @@ int runDemoServerCommand(const QStringList &arguments)
         err << "servewatch demo-server: " << error << "\n";
         return ExitUsage;
     }
-    out << "ServeWatch demo server on " << server.baseUrl().toString() << " (scenario " << server.scenario()
-        << ", model " << o.modelName << ")\n"
-        << "  predict:  curl -X POST -H 'Content-Type: application/json' -d '{\"instances\": [[1, 2, 3, 4]]}' "
+    out << "ServeWatch demo server on " << server.baseUrl().toString() << " (scenario "
+        << server.scenario() << ", model " << o.modelName << ")\n"
+        << "  predict:  curl -X POST -H 'Content-Type: application/json' -d '{\"instances\": [[1, "
+           "2, 3, 4]]}' "
         << server.baseUrl().toString() << "/predict\n"
-        << "  scenario: curl -X PUT --data loading " << server.baseUrl().toString() << "/__servewatch/scenario\n";
+        << "  scenario: curl -X PUT --data loading " << server.baseUrl().toString()
+        << "/__servewatch/scenario\n";
     out.flush();
     QObject::connect(&server, &DemoServer::scenarioChanged, &server, [&out](const QString &spec) {
         out << "scenario: " << spec << "\n";

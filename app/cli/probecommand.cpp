@@ -43,12 +43,17 @@ int runProbeCommand(const QStringList &arguments)
     QEventLoop loop;
     QObject::connect(probe, &Probe::finished, &loop, &QEventLoop::quit);
     if (!options.json) {
-        QObject::connect(probe, &Probe::waitingToRetry, &loop, [&err, probe](int next, double delayMs, const QString &reason) {
-            const AttemptResult &last = probe->result().last();
-            err << "attempt " << next << ": " << classId(last.failureClass) << " - " << last.message << "\n"
-                << "  retrying in " << QString::number(delayMs / 1000.0, 'f', 2) << " s (" << reason << ")\n";
-            err.flush();
-        });
+        QObject::connect(probe,
+            &Probe::waitingToRetry,
+            &loop,
+            [&err, probe](int next, double delayMs, const QString &reason) {
+                const AttemptResult &last = probe->result().last();
+                err << "attempt " << next << ": " << classId(last.failureClass) << " - "
+                    << last.message << "\n"
+                    << "  retrying in " << QString::number(delayMs / 1000.0, 'f', 2) << " s ("
+                    << reason << ")\n";
+                err.flush();
+            });
     }
     probe->start();
     if (!probe->isFinished())

@@ -17,6 +17,7 @@ struct ProbeOptions {
 
 // Parses `servewatch probe` arguments (without the program name and the "probe" word).
 // Returns false with a message naming the option and value on any usage error.
-bool parseProbeArguments(const QStringList &arguments, ProbeOptions *options, QString *error, QString *helpText);
+bool parseProbeArguments(
+    const QStringList &arguments, ProbeOptions *options, QString *error, QString *helpText);
 
 } // namespace sw::cli

@@ -27,7 +27,8 @@ DemoConnection::DemoConnection(QTcpSocket *socket, Hooks hooks, QObject *parent)
     if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
         connect(ssl, &QSslSocket::encryptedBytesWritten, this, &DemoConnection::onBytesWritten);
     connect(&m_timer, &QTimer::timeout, this, &DemoConnection::onTimer);
-    m_timer.setTimerType(Qt::PreciseTimer); // slow:50 means 50 ms, not 47 (coarse timers fire early)
+    m_timer.setTimerType(
+        Qt::PreciseTimer); // slow:50 means 50 ms, not 47 (coarse timers fire early)
 }
 
 DemoConnection::~DemoConnection() = default;

@@ -27,7 +27,8 @@ struct DemoRequest {
 // A minimal incremental request parser: request line, headers, Content-Length body. Bounded:
 // the header section may be MaxHeaderBytes, the body MaxBodyBytes; anything bigger fails with
 // 431 or 413. Chunked request bodies are refused with 501.
-class DemoRequestParser {
+class DemoRequestParser
+{
 public:
     enum class State : quint8 { NeedMore, Complete, Failed };
 

@@ -36,8 +36,7 @@ public:
     InterceptingServer(Intercept intercept, QObject *parent)
         : Base(parent)
         , m_intercept(std::move(intercept))
-    {
-    }
+    { }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -62,8 +61,7 @@ DemoReply jsonReply(int status, const QJsonObject &object, bool headOnly = false
 struct DemoServer::Private {
     explicit Private(DemoServer *owner)
         : q(owner)
-    {
-    }
+    { }
 
     void acceptPending();
     void adopt(QTcpSocket *socket);

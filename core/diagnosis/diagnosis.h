@@ -8,7 +8,7 @@ namespace sw {
 
 // A command that checks a cause or carries out a fix, with what it is for.
 struct KbCommand {
-    QString text;    // what this does, in plain words
+    QString text; // what this does, in plain words
     QString command; // shell command; may be empty for a step that is only words
 };
 
@@ -27,7 +27,7 @@ struct RankedCause {
 struct Diagnosis {
     QString classId;
     QString detail;
-    QString title;   // e.g. "Connection refused"
+    QString title; // e.g. "Connection refused"
     QString summary; // one or two sentences about this result
     QList<RankedCause> causes;
     QList<KbCommand> fixes;

@@ -81,8 +81,12 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     const bool https = url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
     const int port = url.port(https ? 443 : 80);
 
-    auto fact = [&ev](const QString &f) { ev.facts.insert(f); };
-    auto value = [&ev](const char *k, const QString &v) { ev.values.insert(QLatin1String(k), v); };
+    auto fact = [&ev](const QString &f) {
+        ev.facts.insert(f);
+    };
+    auto value = [&ev](const char *k, const QString &v) {
+        ev.values.insert(QLatin1String(k), v);
+    };
 
     // --- facts about the target
     QHostAddress literal;
@@ -90,7 +94,8 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     if (isLiteral)
         fact(QStringLiteral("host_ip_literal"));
     bool loopback = host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0
-        || host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive) || (isLiteral && literal.isLoopback());
+        || host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive)
+        || (isLiteral && literal.isLoopback());
     bool priv = isLiteral && isPrivate(literal);
     bool v6Tried = false, v4Tried = false;
     for (const AddressTry &t : r.addressTries) {
@@ -137,7 +142,8 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     }
     if (!r.isSuccess() && r.timings.totalMs < 10)
         fact(QStringLiteral("failed_fast"));
-    if (r.message.startsWith(QLatin1String("Timed out")) || r.failureClass == FailureClass::ConnectTimeout
+    if (r.message.startsWith(QLatin1String("Timed out"))
+        || r.failureClass == FailureClass::ConnectTimeout
         || r.failureClass == FailureClass::ReadTimeout || r.detail == QLatin1String("timeout"))
         fact(QStringLiteral("hit_deadline"));
     if (request.url.port() < 0)
@@ -156,21 +162,26 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
         fact(QStringLiteral("status_%1").arg(r.httpStatus));
     if (!r.detail.isEmpty())
         fact(QStringLiteral("detail_%1").arg(r.detail));
-    if (r.tls.peerNotAfter.isValid() && QDateTime::currentDateTimeUtc().daysTo(r.tls.peerNotAfter) <= 14)
+    if (r.tls.peerNotAfter.isValid()
+        && QDateTime::currentDateTimeUtc().daysTo(r.tls.peerNotAfter) <= 14)
         fact(QStringLiteral("cert_expires_soon"));
 
     // --- facts about the response
     if (r.httpStatus > 0) {
-        const QString text = (QString::fromUtf8(r.body.left(8192)) + QLatin1Char(' ') + r.serverError).toLower();
+        const QString text
+            = (QString::fromUtf8(r.body.left(8192)) + QLatin1Char(' ') + r.serverError).toLower();
         static const QRegularExpression loading(
-            QStringLiteral("\\b(loading|still load|warming up|warm-?up|initiali[sz]ing|starting up|not ready|not yet ready|is starting)"));
-        static const QRegularExpression modelMissing(
-            QStringLiteral("model[^.\\n]{0,80}(not found|does not exist|doesn't exist|unknown|not loaded|no such)|"
-                           "(unknown|no such|invalid) model|model_not_found"));
+            QStringLiteral("\\b(loading|still load|warming up|warm-?up|initiali[sz]ing|starting "
+                           "up|not ready|not yet ready|is starting)"));
+        static const QRegularExpression modelMissing(QStringLiteral(
+            "model[^.\\n]{0,80}(not found|does not exist|doesn't exist|unknown|not loaded|no such)|"
+            "(unknown|no such|invalid) model|model_not_found"));
         static const QRegularExpression overloaded(
-            QStringLiteral("overload|queue (is )?full|exceeds maximum queue|too many (pending )?requests|no worker|"
+            QStringLiteral("overload|queue (is )?full|exceeds maximum queue|too many (pending "
+                           ")?requests|no worker|"
                            "capacity|busy|rate limit|concurrency"));
-        static const QRegularExpression engineDead(QStringLiteral("engine ?dead|enginedeaderror|engine (has )?died|must be restarted"));
+        static const QRegularExpression engineDead(
+            QStringLiteral("engine ?dead|enginedeaderror|engine (has )?died|must be restarted"));
         if (loading.match(text).hasMatch())
             fact(QStringLiteral("body_loading"));
         if (modelMissing.match(text).hasMatch())
@@ -185,13 +196,15 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
             fact(QStringLiteral("body_empty"));
         if (!r.retryAfterRaw.isEmpty())
             fact(QStringLiteral("retry_after"));
-        const QByteArray server = headerValue(r.responseHeaders, "server").value_or(QByteArray()).toLower();
-        if (server.contains("envoy") || hasHeader(r.responseHeaders, "x-envoy-upstream-service-time"))
+        const QByteArray server
+            = headerValue(r.responseHeaders, "server").value_or(QByteArray()).toLower();
+        if (server.contains("envoy")
+            || hasHeader(r.responseHeaders, "x-envoy-upstream-service-time"))
             fact(QStringLiteral("server_envoy"));
         if (server.contains("nginx"))
             fact(QStringLiteral("server_nginx"));
-        if (server.contains("awselb") || server.contains("google frontend") || server.contains("cloudflare")
-            || server.contains("azure") || server.contains("gfe"))
+        if (server.contains("awselb") || server.contains("google frontend")
+            || server.contains("cloudflare") || server.contains("azure") || server.contains("gfe"))
             fact(QStringLiteral("server_cloud_lb"));
         if (hasHeader(r.responseHeaders, "via"))
             fact(QStringLiteral("via_header"));
@@ -216,7 +229,8 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     value("content_type", r.contentType);
     value("body_excerpt", printableExcerpt(r.body, 200));
     value("model", modelFrom(request));
-    value("cert_not_after", r.tls.peerNotAfter.isValid() ? r.tls.peerNotAfter.toString(Qt::ISODate) : QString());
+    value("cert_not_after",
+        r.tls.peerNotAfter.isValid() ? r.tls.peerNotAfter.toString(Qt::ISODate) : QString());
     QStringList tried;
     for (const AddressTry &t : r.addressTries)
         tried.append(t.address.toString());
@@ -232,18 +246,24 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
 
     // --- what was checked and what was seen
     QStringList &lines = ev.lines;
-    lines.append(QStringLiteral("Proxy: %1").arg(r.proxyUsed.isEmpty()
-                                                    ? QStringLiteral("none (%1)").arg(r.proxySource.isEmpty() ? QStringLiteral("direct") : r.proxySource)
-                                                    : QStringLiteral("%1 (%2)").arg(r.proxyUsed, r.proxySource)));
+    lines.append(
+        QStringLiteral("Proxy: %1")
+            .arg(r.proxyUsed.isEmpty()
+                    ? QStringLiteral("none (%1)")
+                          .arg(r.proxySource.isEmpty() ? QStringLiteral("direct") : r.proxySource)
+                    : QStringLiteral("%1 (%2)").arg(r.proxyUsed, r.proxySource)));
     const QString lookedUp = r.proxyUsed.isEmpty() ? host : QUrl(r.proxyUsed).host();
     if (r.timings.dnsMs) {
         if (QHostAddress().setAddress(lookedUp))
             lines.append(QStringLiteral("DNS: not needed, %1 is an IP address").arg(lookedUp));
         else if (r.phase == Phase::Dns)
-            lines.append(QStringLiteral("DNS: looking up %1 failed after %2 ms").arg(lookedUp, ms(*r.timings.dnsMs)));
+            lines.append(QStringLiteral("DNS: looking up %1 failed after %2 ms")
+                             .arg(lookedUp, ms(*r.timings.dnsMs)));
         else
             lines.append(QStringLiteral("DNS: %1 resolved to %2 in %3 ms")
-                             .arg(lookedUp, r.resolvedAddresses.join(QStringLiteral(", ")), ms(*r.timings.dnsMs)));
+                             .arg(lookedUp,
+                                 r.resolvedAddresses.join(QStringLiteral(", ")),
+                                 ms(*r.timings.dnsMs)));
     } else if (r.phase == Phase::Dns) {
         lines.append(QStringLiteral("DNS: no answer for %1 before the deadline").arg(lookedUp));
     }
@@ -252,47 +272,64 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
             ? QStringLiteral("[%1]:%2").arg(t.address.toString()).arg(t.port)
             : QStringLiteral("%1:%2").arg(t.address.toString()).arg(t.port);
         if (t.connected)
-            lines.append(QStringLiteral("Connect: %1 connected in %2 ms").arg(where, ms(t.elapsedMs)));
+            lines.append(
+                QStringLiteral("Connect: %1 connected in %2 ms").arg(where, ms(t.elapsedMs)));
         else
-            lines.append(QStringLiteral("Connect: %1 failed after %2 ms: %3").arg(where, ms(t.elapsedMs), t.error));
+            lines.append(QStringLiteral("Connect: %1 failed after %2 ms: %3")
+                             .arg(where, ms(t.elapsedMs), t.error));
     }
     if (r.tls.used) {
         if (r.timings.tlsMs) {
-            lines.append(QStringLiteral("TLS: %1 handshake in %2 ms (%3); certificate for \"%4\" from \"%5\", valid until %6")
-                             .arg(r.tls.protocol, ms(*r.timings.tlsMs), r.tls.cipher, r.tls.peerSubject, r.tls.peerIssuer,
-                                  r.tls.peerNotAfter.toString(Qt::ISODate)));
+            lines.append(QStringLiteral("TLS: %1 handshake in %2 ms (%3); certificate for \"%4\" "
+                                        "from \"%5\", valid until %6")
+                             .arg(r.tls.protocol,
+                                 ms(*r.timings.tlsMs),
+                                 r.tls.cipher,
+                                 r.tls.peerSubject,
+                                 r.tls.peerIssuer,
+                                 r.tls.peerNotAfter.toString(Qt::ISODate)));
         } else if (r.phase == Phase::Tls) {
             lines.append(QStringLiteral("TLS: handshake failed"));
         }
         if (!r.tls.verifyErrors.isEmpty())
-            lines.append(QStringLiteral("TLS verification found: %1").arg(r.tls.verifyErrors.join(QStringLiteral("; "))));
+            lines.append(QStringLiteral("TLS verification found: %1")
+                             .arg(r.tls.verifyErrors.join(QStringLiteral("; "))));
     }
     for (const QUrl &u : r.redirects)
         lines.append(QStringLiteral("Redirect: followed to %1").arg(Redact::urlString(u)));
     if (r.httpStatus > 0) {
         QString line = QStringLiteral("HTTP: %1 %2").arg(r.httpStatus).arg(r.reasonPhrase);
         if (r.timings.ttfbMs)
-            line += QStringLiteral(", first byte %1 ms after the request was sent").arg(ms(*r.timings.ttfbMs));
+            line += QStringLiteral(", first byte %1 ms after the request was sent")
+                        .arg(ms(*r.timings.ttfbMs));
         if (!r.contentType.isEmpty())
             line += QStringLiteral(", %1").arg(r.contentType);
-        line += QStringLiteral(", %1 body bytes%2").arg(r.bodyBytes).arg(r.bodyTruncated ? QStringLiteral(" (cap reached, stopped reading)") : QString());
+        line += QStringLiteral(", %1 body bytes%2")
+                    .arg(r.bodyBytes)
+                    .arg(r.bodyTruncated ? QStringLiteral(" (cap reached, stopped reading)")
+                                         : QString());
         lines.append(line);
         if (!r.serverError.isEmpty())
             lines.append(QStringLiteral("Server said: \"%1\"").arg(r.serverError));
         if (!r.retryAfterRaw.isEmpty())
             lines.append(QStringLiteral("Retry-After: %1").arg(r.retryAfterRaw));
         if (const auto server = headerValue(r.responseHeaders, "server"))
-            lines.append(QStringLiteral("Server header: %1").arg(QString::fromLatin1(server->left(100))));
+            lines.append(
+                QStringLiteral("Server header: %1").arg(QString::fromLatin1(server->left(100))));
     }
     if (result.attempts.size() > 1) {
         for (qsizetype i = 0; i < result.attempts.size(); ++i) {
             const ProbeAttempt &a = result.attempts.at(i);
-            QString line = QStringLiteral("Attempt %1 of %2: %3").arg(i + 1).arg(result.attempts.size()).arg(classId(a.result.failureClass));
+            QString line = QStringLiteral("Attempt %1 of %2: %3")
+                               .arg(i + 1)
+                               .arg(result.attempts.size())
+                               .arg(classId(a.result.failureClass));
             if (a.result.httpStatus)
                 line += QStringLiteral(" (HTTP %1)").arg(a.result.httpStatus);
             line += QStringLiteral(" in %1 ms").arg(ms(a.result.timings.totalMs));
             if (i > 0)
-                line += QStringLiteral(", after waiting %1 ms (%2)").arg(ms(a.waitBeforeMs), a.waitReason);
+                line += QStringLiteral(", after waiting %1 ms (%2)")
+                            .arg(ms(a.waitBeforeMs), a.waitReason);
             lines.append(line);
         }
     }

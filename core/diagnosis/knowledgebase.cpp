@@ -20,7 +20,7 @@ namespace sw {
 
 namespace {
 
-constexpr int MaxNumber = 1000;               // |weight| and |add| limit
+constexpr int MaxNumber = 1000; // |weight| and |add| limit
 constexpr qint64 MaxFileBytes = 8 * 1024 * 1024; // a knowledge file is a few hundred KB at most
 constexpr qsizetype MaxIdLength = 64;
 
@@ -38,7 +38,8 @@ bool isIdentifier(const QString &s)
         return false;
     for (const QChar c : s) {
         const char16_t u = c.unicode();
-        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'0' && u <= u'9') || u == u'_' || u == u'-' || u == u'.';
+        const bool ok = (u >= u'a' && u <= u'z') || (u >= u'0' && u <= u'9') || u == u'_'
+            || u == u'-' || u == u'.';
         if (!ok)
             return false;
     }
@@ -47,7 +48,8 @@ bool isIdentifier(const QString &s)
 
 bool isDigits(QStringView s)
 {
-    return !s.isEmpty() && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+    return !s.isEmpty()
+        && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
 }
 
 // A JSON value as it would appear in the file, shortened, for error messages.
@@ -61,7 +63,8 @@ QString describe(const QJsonValue &v)
     case QJsonValue::Double:
         return QString::number(v.toDouble());
     case QJsonValue::String: {
-        QString s = QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact));
+        QString s
+            = QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact));
         s = s.mid(1, s.size() - 2); // strip the array's brackets, keep the JSON escaping
         if (s.size() > 60)
             s = s.left(56) + QStringLiteral("...\"");
@@ -114,10 +117,12 @@ struct KnowledgeBaseParser {
 
     bool expected(const QString &path, QLatin1StringView what, const QJsonValue &got)
     {
-        return fail(path, QStringLiteral("expected ") + what + QStringLiteral(", got ") + describe(got));
+        return fail(
+            path, QStringLiteral("expected ") + what + QStringLiteral(", got ") + describe(got));
     }
 
-    bool checkKeys(const QJsonObject &o, const QString &path, std::initializer_list<QLatin1StringView> allowed)
+    bool checkKeys(
+        const QJsonObject &o, const QString &path, std::initializer_list<QLatin1StringView> allowed)
     {
         for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
             const QString key = it.key();
@@ -130,8 +135,12 @@ struct KnowledgeBaseParser {
     }
 
     // Reads o[key] as a string. `present` says whether it was there.
-    bool readString(const QJsonObject &o, QLatin1StringView key, const QString &path, QString *out, bool *present,
-                    bool allowEmpty)
+    bool readString(const QJsonObject &o,
+        QLatin1StringView key,
+        const QString &path,
+        QString *out,
+        bool *present,
+        bool allowEmpty)
     {
         const QJsonValue v = o.value(key);
         *present = !v.isUndefined();
@@ -146,7 +155,8 @@ struct KnowledgeBaseParser {
         return true;
     }
 
-    bool readInt(const QJsonObject &o, QLatin1StringView key, const QString &path, int *out, bool *present)
+    bool readInt(
+        const QJsonObject &o, QLatin1StringView key, const QString &path, int *out, bool *present)
     {
         const QJsonValue v = o.value(key);
         *present = !v.isUndefined();
@@ -157,7 +167,8 @@ struct KnowledgeBaseParser {
             return expected(here, QLatin1StringView("a number"), v);
         const double d = v.toDouble();
         if (!(d >= -MaxNumber && d <= MaxNumber)) // also rejects NaN
-            return fail(here, describe(v) + QStringLiteral(" is out of range (-%1 to %1)").arg(MaxNumber));
+            return fail(
+                here, describe(v) + QStringLiteral(" is out of range (-%1 to %1)").arg(MaxNumber));
         const int i = int(d);
         if (double(i) != d)
             return expected(here, QLatin1StringView("a whole number"), v);
@@ -176,7 +187,11 @@ struct KnowledgeBaseParser {
         return true;
     }
 
-    bool readArray(const QJsonObject &o, QLatin1StringView key, const QString &path, QJsonArray *out, bool *present)
+    bool readArray(const QJsonObject &o,
+        QLatin1StringView key,
+        const QString &path,
+        QJsonArray *out,
+        bool *present)
     {
         const QJsonValue v = o.value(key);
         *present = !v.isUndefined();
@@ -203,14 +218,16 @@ struct KnowledgeBaseParser {
             const qsizetype line = before.count('\n') + 1;
             const qsizetype lineStart = QByteArrayView(before).lastIndexOf('\n') + 1;
             const qsizetype column = offset - lineStart + 1;
-            error = source + QStringLiteral(":%1:%2: not valid JSON: ").arg(line).arg(column) + parseError.errorString();
+            error = source + QStringLiteral(":%1:%2: not valid JSON: ").arg(line).arg(column)
+                + parseError.errorString();
             return false;
         }
         if (!doc.isObject())
             return fail(QStringLiteral("(top level)"),
-                        QStringLiteral("expected an object with \"schema\" and \"entries\""));
+                QStringLiteral("expected an object with \"schema\" and \"entries\""));
         const QJsonObject root = doc.object();
-        if (!checkKeys(root, QString(), {QLatin1StringView("schema"), QLatin1StringView("entries")}))
+        if (!checkKeys(
+                root, QString(), { QLatin1StringView("schema"), QLatin1StringView("entries") }))
             return false;
 
         int schema = 0;
@@ -218,17 +235,20 @@ struct KnowledgeBaseParser {
         if (!readInt(root, QLatin1StringView("schema"), QString(), &schema, &present))
             return false;
         if (!present)
-            return fail(QStringLiteral("(top level)"), QStringLiteral("missing required key \"schema\""));
+            return fail(
+                QStringLiteral("(top level)"), QStringLiteral("missing required key \"schema\""));
         if (schema != KnowledgeBase::SchemaVersion)
-            return fail(QStringLiteral("schema"), QStringLiteral("unsupported schema version %1 (this ServeWatch reads %2)")
-                                                      .arg(schema)
-                                                      .arg(KnowledgeBase::SchemaVersion));
+            return fail(QStringLiteral("schema"),
+                QStringLiteral("unsupported schema version %1 (this ServeWatch reads %2)")
+                    .arg(schema)
+                    .arg(KnowledgeBase::SchemaVersion));
 
         QJsonArray list;
         if (!readArray(root, QLatin1StringView("entries"), QString(), &list, &present))
             return false;
         if (!present)
-            return fail(QStringLiteral("(top level)"), QStringLiteral("missing required key \"entries\""));
+            return fail(
+                QStringLiteral("(top level)"), QStringLiteral("missing required key \"entries\""));
 
         QHash<QString, qsizetype> seen;
         for (qsizetype i = 0; i < list.size(); ++i) {
@@ -239,8 +259,9 @@ struct KnowledgeBaseParser {
             const QString key = entryKey(entry.failureClass, entry.detail);
             const auto it = seen.constFind(key);
             if (it != seen.cend())
-                return fail(path, QStringLiteral("second entry for ") + key
-                                      + QStringLiteral(" (the first is entries[%1])").arg(*it));
+                return fail(path,
+                    QStringLiteral("second entry for ") + key
+                        + QStringLiteral(" (the first is entries[%1])").arg(*it));
             seen.insert(key, i);
             entries.append(std::move(entry));
         }
@@ -252,9 +273,14 @@ struct KnowledgeBaseParser {
         if (!value.isObject())
             return expected(path, QLatin1StringView("an object"), value);
         const QJsonObject o = value.toObject();
-        if (!checkKeys(o, path,
-                       {QLatin1StringView("class"), QLatin1StringView("detail"), QLatin1StringView("title"),
-                        QLatin1StringView("summary"), QLatin1StringView("patch"), QLatin1StringView("causes")}))
+        if (!checkKeys(o,
+                path,
+                { QLatin1StringView("class"),
+                    QLatin1StringView("detail"),
+                    QLatin1StringView("title"),
+                    QLatin1StringView("summary"),
+                    QLatin1StringView("patch"),
+                    QLatin1StringView("causes") }))
             return false;
 
         bool present = false;
@@ -265,14 +291,15 @@ struct KnowledgeBaseParser {
             return missing(path, QLatin1StringView("class"));
         const auto fc = classFromId(cls);
         if (!fc)
-            return fail(path + QStringLiteral(".class"), QStringLiteral("unknown class ") + quoted(cls));
+            return fail(
+                path + QStringLiteral(".class"), QStringLiteral("unknown class ") + quoted(cls));
         entry->failureClass = *fc;
 
         if (!readString(o, QLatin1StringView("detail"), path, &entry->detail, &present, true))
             return false;
         if (!entry->detail.isEmpty() && !isIdentifier(entry->detail))
             return fail(path + QStringLiteral(".detail"),
-                        quoted(entry->detail) + QStringLiteral(" is not a detail code (a-z, 0-9, _ . -)"));
+                quoted(entry->detail) + QStringLiteral(" is not a detail code (a-z, 0-9, _ . -)"));
 
         bool patch = false;
         if (!readBool(o, QLatin1StringView("patch"), path, &patch))
@@ -297,8 +324,9 @@ struct KnowledgeBaseParser {
                 return false;
             const auto it = ids.constFind(cause.id);
             if (it != ids.cend())
-                return fail(causePath + QStringLiteral(".id"), QStringLiteral("duplicate cause id ") + quoted(cause.id)
-                                                                   + QStringLiteral(" (also causes[%1])").arg(*it));
+                return fail(causePath + QStringLiteral(".id"),
+                    QStringLiteral("duplicate cause id ") + quoted(cause.id)
+                        + QStringLiteral(" (also causes[%1])").arg(*it));
             ids.insert(cause.id, i);
             entry->causes.append(std::move(cause));
         }
@@ -310,10 +338,17 @@ struct KnowledgeBaseParser {
         if (!value.isObject())
             return expected(path, QLatin1StringView("an object"), value);
         const QJsonObject o = value.toObject();
-        if (!checkKeys(o, path,
-                       {QLatin1StringView("id"), QLatin1StringView("title"), QLatin1StringView("explanation"),
-                        QLatin1StringView("weight"), QLatin1StringView("boosts"), QLatin1StringView("checks"),
-                        QLatin1StringView("fixes"), QLatin1StringView("patch"), QLatin1StringView("remove")}))
+        if (!checkKeys(o,
+                path,
+                { QLatin1StringView("id"),
+                    QLatin1StringView("title"),
+                    QLatin1StringView("explanation"),
+                    QLatin1StringView("weight"),
+                    QLatin1StringView("boosts"),
+                    QLatin1StringView("checks"),
+                    QLatin1StringView("fixes"),
+                    QLatin1StringView("patch"),
+                    QLatin1StringView("remove") }))
             return false;
 
         bool present = false;
@@ -323,14 +358,15 @@ struct KnowledgeBaseParser {
             return missing(path, QLatin1StringView("id"));
         if (!isIdentifier(cause->id))
             return fail(path + QStringLiteral(".id"),
-                        quoted(cause->id) + QStringLiteral(" is not an id (a-z, 0-9, _ . -; at most 64)"));
+                quoted(cause->id) + QStringLiteral(" is not an id (a-z, 0-9, _ . -; at most 64)"));
 
         if (!readBool(o, QLatin1StringView("remove"), path, &cause->remove))
             return false;
         if (cause->remove) {
             for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
                 if (it.key() != u"id" && it.key() != u"remove" && !it.key().startsWith(u'_'))
-                    return fail(path + u'.' + it.key(), QStringLiteral("a cause with \"remove\": true takes only \"id\""));
+                    return fail(path + u'.' + it.key(),
+                        QStringLiteral("a cause with \"remove\": true takes only \"id\""));
             }
             return true;
         }
@@ -346,7 +382,8 @@ struct KnowledgeBaseParser {
         else if (!patch)
             return missing(path, QLatin1StringView("title"));
 
-        if (!readString(o, QLatin1StringView("explanation"), path, &cause->explanation, &present, false))
+        if (!readString(
+                o, QLatin1StringView("explanation"), path, &cause->explanation, &present, false))
             return false;
         if (present)
             cause->given |= Cause::Explanation;
@@ -396,7 +433,11 @@ struct KnowledgeBaseParser {
         if (!value.isObject())
             return expected(path, QLatin1StringView("an object"), value);
         const QJsonObject o = value.toObject();
-        if (!checkKeys(o, path, {QLatin1StringView("when"), QLatin1StringView("match"), QLatin1StringView("add")}))
+        if (!checkKeys(o,
+                path,
+                { QLatin1StringView("when"),
+                    QLatin1StringView("match"),
+                    QLatin1StringView("add") }))
             return false;
 
         bool present = false;
@@ -409,7 +450,8 @@ struct KnowledgeBaseParser {
             if (!v.isString())
                 return expected(here, QLatin1StringView("a fact name"), v);
             const QString condition = v.toString();
-            const QStringView fact = condition.startsWith(u'!') ? QStringView(condition).mid(1) : QStringView(condition);
+            const QStringView fact = condition.startsWith(u'!') ? QStringView(condition).mid(1)
+                                                                : QStringView(condition);
             if (!KnowledgeBase::isKnownFact(fact))
                 return fail(here, QStringLiteral("unknown fact ") + quoted(fact.toString()));
             boost->when.append(condition);
@@ -419,7 +461,9 @@ struct KnowledgeBaseParser {
         if (!matchValue.isUndefined()) {
             const QString here = path + QStringLiteral(".match");
             if (!matchValue.isObject())
-                return expected(here, QLatin1StringView("an object of value name: regular expression"), matchValue);
+                return expected(here,
+                    QLatin1StringView("an object of value name: regular expression"),
+                    matchValue);
             const QJsonObject match = matchValue.toObject();
             for (auto it = match.constBegin(); it != match.constEnd(); ++it) {
                 const QString name = it.key();
@@ -428,11 +472,14 @@ struct KnowledgeBaseParser {
                     return fail(at, QStringLiteral("unknown evidence value ") + quoted(name));
                 if (!it.value().isString())
                     return expected(at, QLatin1StringView("a regular expression"), it.value());
-                QRegularExpression re(it.value().toString(), QRegularExpression::CaseInsensitiveOption);
+                QRegularExpression re(
+                    it.value().toString(), QRegularExpression::CaseInsensitiveOption);
                 if (!re.isValid())
-                    return fail(at, QStringLiteral("invalid regular expression: ") + re.errorString()
-                                        + QStringLiteral(" (at character %1)").arg(re.patternErrorOffset() + 1));
-                boost->match.append({name, re});
+                    return fail(at,
+                        QStringLiteral("invalid regular expression: ") + re.errorString()
+                            + QStringLiteral(" (at character %1)")
+                                  .arg(re.patternErrorOffset() + 1));
+                boost->match.append({ name, re });
             }
         }
         if (boost->when.isEmpty() && boost->match.isEmpty())
@@ -451,9 +498,10 @@ struct KnowledgeBaseParser {
             const QString here = path + QStringLiteral("[%1]").arg(i);
             const QJsonValue v = list.at(i);
             if (!v.isObject())
-                return expected(here, QLatin1StringView("an object with \"text\" and \"command\""), v);
+                return expected(
+                    here, QLatin1StringView("an object with \"text\" and \"command\""), v);
             const QJsonObject o = v.toObject();
-            if (!checkKeys(o, here, {QLatin1StringView("text"), QLatin1StringView("command")}))
+            if (!checkKeys(o, here, { QLatin1StringView("text"), QLatin1StringView("command") }))
                 return false;
             KbCommand command;
             bool present = false;
@@ -461,7 +509,8 @@ struct KnowledgeBaseParser {
                 return false;
             if (!present)
                 return missing(here, QLatin1StringView("text"));
-            if (!readString(o, QLatin1StringView("command"), here, &command.command, &present, true))
+            if (!readString(
+                    o, QLatin1StringView("command"), here, &command.command, &present, true))
                 return false;
             out->append(std::move(command));
         }
@@ -471,9 +520,11 @@ struct KnowledgeBaseParser {
     static KnowledgeBase loadBuiltIn()
     {
         const QDir dir(QStringLiteral(":/knowledge"));
-        const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+        const QStringList files
+            = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
         if (files.isEmpty()) {
-            qCCritical(lcKnowledge) << "no built-in knowledge files under :/knowledge; diagnoses will be empty";
+            qCCritical(lcKnowledge)
+                << "no built-in knowledge files under :/knowledge; diagnoses will be empty";
             return {};
         }
         KnowledgeBase all;
@@ -481,7 +532,8 @@ struct KnowledgeBaseParser {
         for (const QString &name : files) {
             QFile file(dir.filePath(name));
             if (!file.open(QIODevice::ReadOnly)) {
-                qCCritical(lcKnowledge).noquote() << "cannot read built-in knowledge file" << name << file.errorString();
+                qCCritical(lcKnowledge).noquote()
+                    << "cannot read built-in knowledge file" << name << file.errorString();
                 return {};
             }
             KnowledgeBase part;
@@ -502,7 +554,8 @@ struct KnowledgeBaseParser {
             }
             all.merge(part);
         }
-        qCDebug(lcKnowledge) << "built-in knowledge:" << all.entryCount() << "entries from" << files.size() << "files";
+        qCDebug(lcKnowledge) << "built-in knowledge:" << all.entryCount() << "entries from"
+                             << files.size() << "files";
         return all;
     }
 };
@@ -516,7 +569,7 @@ KnowledgeBase &KnowledgeBase::operator=(KnowledgeBase &&) noexcept = default;
 const QStringList &KnowledgeBase::factNames()
 {
     // Keep in step with the list in evidence.h.
-    static const QStringList names{
+    static const QStringList names {
         QStringLiteral("host_loopback"),
         QStringLiteral("host_ip_literal"),
         QStringLiteral("host_private"),
@@ -567,7 +620,7 @@ bool KnowledgeBase::isKnownFact(QStringView fact)
 const QStringList &KnowledgeBase::valueNames()
 {
     // Keep in step with the list in evidence.h.
-    static const QStringList names{
+    static const QStringList names {
         QStringLiteral("url"),
         QStringLiteral("scheme"),
         QStringLiteral("host"),
@@ -712,7 +765,8 @@ void KnowledgeBase::merge(const KnowledgeBase &other)
     }
 }
 
-const KnowledgeBase::Entry *KnowledgeBase::findEntry(FailureClass failureClass, const QString &detail) const
+const KnowledgeBase::Entry *KnowledgeBase::findEntry(
+    FailureClass failureClass, const QString &detail) const
 {
     for (const Entry &e : m_entries) {
         if (e.failureClass == failureClass && e.detail == detail)
@@ -723,7 +777,8 @@ const KnowledgeBase::Entry *KnowledgeBase::findEntry(FailureClass failureClass, 
 
 // The class entry's causes with the detail entry's merged over them; without removal markers and
 // patches that never met the cause they patch.
-QList<KnowledgeBase::Cause> KnowledgeBase::effectiveCauses(FailureClass failureClass, const QString &detail) const
+QList<KnowledgeBase::Cause> KnowledgeBase::effectiveCauses(
+    FailureClass failureClass, const QString &detail) const
 {
     QList<Cause> causes;
     if (const Entry *classEntry = findEntry(failureClass, QString()))
@@ -756,7 +811,8 @@ bool factHolds(const QString &fact, const Evidence &evidence, const QString &det
 
 } // namespace
 
-Diagnosis KnowledgeBase::diagnose(FailureClass failureClass, const QString &detail, const Evidence &evidence) const
+Diagnosis KnowledgeBase::diagnose(
+    FailureClass failureClass, const QString &detail, const Evidence &evidence) const
 {
     Diagnosis d;
     d.classId = QString(classId(failureClass));
@@ -800,7 +856,8 @@ Diagnosis KnowledgeBase::diagnose(FailureClass failureClass, const QString &deta
             bool holds = true;
             for (const QString &condition : b.when) {
                 const bool negated = condition.startsWith(u'!');
-                const bool has = factHolds(negated ? condition.mid(1) : condition, evidence, detail);
+                const bool has
+                    = factHolds(negated ? condition.mid(1) : condition, evidence, detail);
                 if (has == negated) {
                     holds = false;
                     break;
@@ -826,19 +883,23 @@ Diagnosis KnowledgeBase::diagnose(FailureClass failureClass, const QString &deta
             }
         }
         for (const KbCommand &k : c.checks)
-            rc.checks.append({expandPlaceholders(k.text, evidence), expandPlaceholders(k.command, forCommands)});
+            rc.checks.append({ expandPlaceholders(k.text, evidence),
+                expandPlaceholders(k.command, forCommands) });
         for (const KbCommand &k : c.fixes)
-            rc.fixes.append({expandPlaceholders(k.text, evidence), expandPlaceholders(k.command, forCommands)});
+            rc.fixes.append({ expandPlaceholders(k.text, evidence),
+                expandPlaceholders(k.command, forCommands) });
         d.causes.append(std::move(rc));
     }
     // Stable: equal scores keep the order the knowledge declares.
-    std::stable_sort(d.causes.begin(), d.causes.end(),
-                     [](const RankedCause &a, const RankedCause &b) { return a.score > b.score; });
+    std::stable_sort(d.causes.begin(),
+        d.causes.end(),
+        [](const RankedCause &a, const RankedCause &b) { return a.score > b.score; });
 
     QSet<QString> seen;
     for (const RankedCause &rc : std::as_const(d.causes)) {
         for (const KbCommand &k : rc.fixes) {
-            const QString key = k.command.isEmpty() ? QStringLiteral("text:") + k.text : QStringLiteral("cmd:") + k.command;
+            const QString key = k.command.isEmpty() ? QStringLiteral("text:") + k.text
+                                                    : QStringLiteral("cmd:") + k.command;
             if (seen.contains(key))
                 continue;
             seen.insert(key);
@@ -860,7 +921,8 @@ QStringList KnowledgeBase::coverageGaps(const QStringList &detailPairs) const
         }
         for (const Cause &cause : causes) {
             if (cause.fixes.isEmpty())
-                gaps.append(key + QStringLiteral(": cause \"") + cause.id + QStringLiteral("\" has no fixes"));
+                gaps.append(key + QStringLiteral(": cause \"") + cause.id
+                    + QStringLiteral("\" has no fixes"));
         }
     };
 

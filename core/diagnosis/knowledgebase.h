@@ -42,7 +42,8 @@ public:
     void merge(const KnowledgeBase &other);
 
     // Ranked causes and fixes for this class and detail, given the evidence.
-    Diagnosis diagnose(FailureClass failureClass, const QString &detail, const Evidence &evidence) const;
+    Diagnosis diagnose(
+        FailureClass failureClass, const QString &detail, const Evidence &evidence) const;
 
     // Classes (and "class/detail" pairs that the classifier emits) lacking causes or fixes.
     // Each gap reads "<class>[/<detail>]: <what is missing>".
@@ -80,7 +81,7 @@ private:
         QList<Boost> boosts;
         QList<KbCommand> checks;
         QList<KbCommand> fixes;
-        int given = 0;       // which Field values the source gave
+        int given = 0; // which Field values the source gave
         bool remove = false; // a removal marker: drops the cause with this id when merged
     };
 

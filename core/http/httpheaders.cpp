@@ -28,7 +28,7 @@ bool hasHeader(const HttpHeaders &headers, QByteArrayView name)
 void setHeader(HttpHeaders &headers, const QByteArray &name, const QByteArray &value)
 {
     removeHeader(headers, name);
-    headers.append({name, value});
+    headers.append({ name, value });
 }
 
 void removeHeader(HttpHeaders &headers, QByteArrayView name)
@@ -38,7 +38,7 @@ void removeHeader(HttpHeaders &headers, QByteArrayView name)
 
 bool isSensitiveHeader(QByteArrayView name)
 {
-    static constexpr std::array<QByteArrayView, 10> exact{
+    static constexpr std::array<QByteArrayView, 10> exact {
         "authorization",
         "proxy-authorization",
         "cookie",

@@ -87,7 +87,8 @@ QByteArray writeHttpRequest(const HttpRequestSpec &spec)
 
     const HttpHeaders &h = spec.headers;
     if (!hasHeader(h, "Host"))
-        appendField(out, "Host", spec.hostHeader.isEmpty() ? hostHeaderFor(spec.url) : spec.hostHeader);
+        appendField(
+            out, "Host", spec.hostHeader.isEmpty() ? hostHeaderFor(spec.url) : spec.hostHeader);
     if (!hasHeader(h, "User-Agent"))
         appendField(out, "User-Agent", ServeWatchUserAgent);
     if (!hasHeader(h, "Accept"))
@@ -107,7 +108,8 @@ QByteArray writeHttpRequest(const HttpRequestSpec &spec)
     return out;
 }
 
-QByteArray writeConnectRequest(const QString &host, quint16 port, const QByteArray &proxyAuthorization)
+QByteArray writeConnectRequest(
+    const QString &host, quint16 port, const QByteArray &proxyAuthorization)
 {
     const QByteArray authority = wireHost(host) + ':' + QByteArray::number(port);
     QByteArray out;

@@ -23,7 +23,8 @@ struct HttpRequestSpec {
 QByteArray writeHttpRequest(const HttpRequestSpec &spec);
 
 // "CONNECT host:port HTTP/1.1" with Host and optional Proxy-Authorization, for tunnelling TLS.
-QByteArray writeConnectRequest(const QString &host, quint16 port, const QByteArray &proxyAuthorization);
+QByteArray writeConnectRequest(
+    const QString &host, quint16 port, const QByteArray &proxyAuthorization);
 
 // The Host header value for a URL: host (IPv6 in brackets) plus ":port" when not the default.
 QByteArray hostHeaderFor(const QUrl &url);

@@ -16,7 +16,7 @@ constexpr QByteArrayView HttpPrefix("HTTP/");
 
 constexpr std::array<bool, 256> makeTokenTable()
 {
-    std::array<bool, 256> t{};
+    std::array<bool, 256> t {};
     for (int c = '0'; c <= '9'; ++c)
         t[c] = true;
     for (int c = 'a'; c <= 'z'; ++c)
@@ -102,8 +102,12 @@ enum class LineResult { Line, Partial, TooLong };
 //  - Partial: the rest of data is buffered; pos == data.size().
 //  - TooLong: pos is advanced past the byte that broke the limit (or to the end of data).
 // The buffer never grows beyond maxBytes: its capacity is capped there too.
-LineResult takeLine(QByteArray &buffer, QByteArrayView data, qsizetype &pos, qint64 maxBytes,
-                    QByteArrayView &line, qint64 &lineBytes)
+LineResult takeLine(QByteArray &buffer,
+    QByteArrayView data,
+    qsizetype &pos,
+    qint64 maxBytes,
+    QByteArrayView &line,
+    qint64 &lineBytes)
 {
     const char *begin = data.data() + pos;
     const qsizetype avail = data.size() - pos;
@@ -118,7 +122,7 @@ LineResult takeLine(QByteArray &buffer, QByteArrayView data, qsizetype &pos, qin
     if (!nl) {
         const qsizetype needed = buffer.size() + avail;
         if (needed > buffer.capacity()) {
-            const qint64 grow = std::max<qint64>({needed, qint64(buffer.capacity()) * 2, 128});
+            const qint64 grow = std::max<qint64>({ needed, qint64(buffer.capacity()) * 2, 128 });
             buffer.reserve(qsizetype(std::min<qint64>(grow, maxBytes)));
         }
         buffer.append(begin, avail);
@@ -141,14 +145,12 @@ LineResult takeLine(QByteArray &buffer, QByteArrayView data, qsizetype &pos, qin
 } // namespace
 
 HttpResponseParser::HttpResponseParser()
-    : HttpResponseParser(Limits{})
-{
-}
+    : HttpResponseParser(Limits {})
+{ }
 
 HttpResponseParser::HttpResponseParser(Limits limits)
     : m_limits(limits)
-{
-}
+{ }
 
 void HttpResponseParser::setRequestMethod(QByteArrayView method)
 {
@@ -164,7 +166,8 @@ qsizetype HttpResponseParser::feed(QByteArrayView data)
 {
     qsizetype pos = 0;
     const qsizetype size = data.size();
-    while (pos < size && (m_state == State::StatusLine || m_state == State::Headers || m_state == State::Body)) {
+    while (pos < size
+        && (m_state == State::StatusLine || m_state == State::Headers || m_state == State::Body)) {
         if (m_state == State::Body) {
             pos += feedBody(data.sliced(pos));
             continue;
@@ -186,7 +189,8 @@ qsizetype HttpResponseParser::feed(QByteArrayView data)
 
         QByteArrayView line;
         qint64 lineBytes = 0;
-        const LineResult r = takeLine(m_line, data, pos, m_limits.maxHeaderBytes - m_headerBytes, line, lineBytes);
+        const LineResult r
+            = takeLine(m_line, data, pos, m_limits.maxHeaderBytes - m_headerBytes, line, lineBytes);
         if (r == LineResult::Partial)
             break;
         if (r == LineResult::TooLong) {
@@ -211,9 +215,9 @@ qsizetype HttpResponseParser::feed(QByteArrayView data)
 bool HttpResponseParser::parseStatusLine(QByteArrayView line)
 {
     // HTTP-version SP 3DIGIT SP [reason]; tolerate "HTTP/1.1 200" without the last SP.
-    const bool ok = line.size() >= 12 && line.startsWith("HTTP/1.") && isDigit(line[7]) && line[8] == ' '
-        && line[9] >= '1' && line[9] <= '9' && isDigit(line[10]) && isDigit(line[11])
-        && (line.size() == 12 || line[12] == ' ');
+    const bool ok = line.size() >= 12 && line.startsWith("HTTP/1.") && isDigit(line[7])
+        && line[8] == ' ' && line[9] >= '1' && line[9] <= '9' && isDigit(line[10])
+        && isDigit(line[11]) && (line.size() == 12 || line[12] == ' ');
     if (!ok) {
         fail(Error::BadStatusLine);
         return false;
@@ -256,7 +260,7 @@ bool HttpResponseParser::parseHeaderLine(QByteArrayView line)
         fail(Error::TooManyHeaders);
         return false;
     }
-    m_headers.append({name.toByteArray(), value.toByteArray()});
+    m_headers.append({ name.toByteArray(), value.toByteArray() });
     return true;
 }
 
@@ -450,8 +454,8 @@ qsizetype HttpResponseParser::feedChunked(QByteArrayView data)
             // Trailer fields are skipped; they count against the header section limit.
             QByteArrayView line;
             qint64 lineBytes = 0;
-            const LineResult r =
-                takeLine(m_line, data, pos, m_limits.maxHeaderBytes - m_headerBytes, line, lineBytes);
+            const LineResult r = takeLine(
+                m_line, data, pos, m_limits.maxHeaderBytes - m_headerBytes, line, lineBytes);
             if (r == LineResult::Partial)
                 return pos;
             if (r == LineResult::TooLong) {
@@ -486,7 +490,7 @@ void HttpResponseParser::appendBody(QByteArrayView data)
     // Grow geometrically, but never past the cap: the body never holds more than bodyCap.
     const qsizetype needed = m_body.size() + data.size();
     if (needed > m_body.capacity()) {
-        const qint64 grow = std::max<qint64>({needed, qint64(m_body.capacity()) * 2, 4096});
+        const qint64 grow = std::max<qint64>({ needed, qint64(m_body.capacity()) * 2, 4096 });
         m_body.reserve(qsizetype(std::min(grow, cap)));
     }
     m_body.append(data);
@@ -541,8 +545,9 @@ QString HttpResponseParser::errorString() const
     case Error::BadChunk:
         return QStringLiteral("malformed chunked body");
     case Error::Incomplete:
-        return m_totalBytes == 0 ? QStringLiteral("connection closed without a response")
-                                 : QStringLiteral("connection closed before the response was complete");
+        return m_totalBytes == 0
+            ? QStringLiteral("connection closed without a response")
+            : QStringLiteral("connection closed before the response was complete");
     }
     return QString();
 }

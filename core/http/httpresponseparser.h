@@ -19,14 +19,14 @@ public:
     enum class State { StatusLine, Headers, Body, Complete, Failed };
     enum class Error {
         None,
-        NotHttp,          // the first bytes are not "HTTP/"
+        NotHttp, // the first bytes are not "HTTP/"
         BadStatusLine,
         BadHeader,
-        HeadersTooLarge,  // header section over maxHeaderBytes
-        TooManyHeaders,   // more than maxHeaderCount fields
+        HeadersTooLarge, // header section over maxHeaderBytes
+        TooManyHeaders, // more than maxHeaderCount fields
         BadContentLength, // unparsable or conflicting Content-Length
-        BadChunk,         // malformed chunk size line or missing CRLF after chunk data
-        Incomplete,       // the connection closed before the message ended (see finish())
+        BadChunk, // malformed chunk size line or missing CRLF after chunk data
+        Incomplete, // the connection closed before the message ended (see finish())
     };
 
     struct Limits {

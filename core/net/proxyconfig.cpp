@@ -39,21 +39,23 @@ struct EnvVar {
     QString name;
 };
 
-EnvVar proxyVariable(const QProcessEnvironment &env, const QString &lower, const QString &upper,
-                     bool ignoreUpper = false)
+EnvVar proxyVariable(const QProcessEnvironment &env,
+    const QString &lower,
+    const QString &upper,
+    bool ignoreUpper = false)
 {
     if (env.contains(lower)) {
         const QString v = env.value(lower);
         if (v.isEmpty())
             return {};
-        return {v, lower};
+        return { v, lower };
     }
     if (ignoreUpper)
         return {};
     const QString v = env.value(upper);
     if (v.isEmpty())
         return {};
-    return {v, upper};
+    return { v, upper };
 }
 
 QUrl proxyUrl(const QString &value)
@@ -184,11 +186,13 @@ ProxyConfig ProxyConfig::fromEnvironment(const QProcessEnvironment &env)
     ProxyConfig c;
     const bool cgi = env.contains(QStringLiteral("REQUEST_METHOD"));
 
-    const EnvVar http = proxyVariable(env, QStringLiteral("http_proxy"), QStringLiteral("HTTP_PROXY"), cgi);
+    const EnvVar http
+        = proxyVariable(env, QStringLiteral("http_proxy"), QStringLiteral("HTTP_PROXY"), cgi);
     c.m_http = proxyUrl(http.value);
     c.m_httpVar = http.name;
 
-    const EnvVar https = proxyVariable(env, QStringLiteral("https_proxy"), QStringLiteral("HTTPS_PROXY"));
+    const EnvVar https
+        = proxyVariable(env, QStringLiteral("https_proxy"), QStringLiteral("HTTPS_PROXY"));
     c.m_https = proxyUrl(https.value);
     c.m_httpsVar = https.name;
 
@@ -251,7 +255,8 @@ QString ProxyConfig::sourceFor(const QUrl &url) const
         return m_httpsVar + u'=' + masked(m_https);
     if (!m_all.isEmpty())
         return m_allVar + u'=' + masked(m_all);
-    return QStringLiteral("no proxy variable for %1 URLs").arg(scheme.isEmpty() ? QStringLiteral("these") : scheme);
+    return QStringLiteral("no proxy variable for %1 URLs")
+        .arg(scheme.isEmpty() ? QStringLiteral("these") : scheme);
 }
 
 } // namespace sw

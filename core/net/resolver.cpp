@@ -3,11 +3,11 @@
 #include "logging.h"
 
 #include <QElapsedTimer>
-#include <QUrl>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QRunnable>
 #include <QThreadPool>
+#include <QUrl>
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -53,7 +53,7 @@ Resolver::Result lookupNow(const QString &host)
     }
     // Like Python requests (urllib3 create_connection) and unlike QHostInfo: no AI_ADDRCONFIG,
     // so a name's AAAA records count even on a host whose only IPv6 address is ::1.
-    addrinfo hints{};
+    addrinfo hints {};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo *res = nullptr;
@@ -147,8 +147,8 @@ void Resolver::deliver(quint64 id, const Result &result)
         return; // cancelled
     const Callback done = std::move(it.value());
     m_callbacks.erase(it);
-    qCDebug(lcDns) << "lookup" << id << "done in" << result.lookupMs << "ms," << result.addresses.size()
-                   << "addresses";
+    qCDebug(lcDns) << "lookup" << id << "done in" << result.lookupMs << "ms,"
+                   << result.addresses.size() << "addresses";
     done(result);
 }
 

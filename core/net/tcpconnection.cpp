@@ -51,8 +51,7 @@ constexpr qsizetype ReadChunk = 64 * 1024;
 TcpConnection::TcpConnection(Handler *handler, QObject *parent)
     : QObject(parent)
     , m_handler(handler)
-{
-}
+{ }
 
 TcpConnection::~TcpConnection()
 {
@@ -147,7 +146,8 @@ void TcpConnection::write(QByteArrayView data)
 void TcpConnection::flush()
 {
     while (!m_pending.isEmpty()) {
-        const ssize_t n = ::send(m_fd, m_pending.constData(), size_t(m_pending.size()), MSG_NOSIGNAL);
+        const ssize_t n
+            = ::send(m_fd, m_pending.constData(), size_t(m_pending.size()), MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -25,7 +25,7 @@ public:
         virtual void connectFinished(int error) = 0; // 0 = connected, else errno
         virtual void dataReceived(QByteArrayView data) = 0;
         virtual void peerClosed(int error) = 0; // 0 = orderly close (FIN), else errno (ECONNRESET)
-        virtual void writeFinished() = 0;       // everything queued has been handed to the kernel
+        virtual void writeFinished() = 0; // everything queued has been handed to the kernel
         virtual void writeFailed(int error) = 0;
 
     protected:

@@ -22,8 +22,8 @@ QString stamp(const QString &path)
 
 QString TlsConfigCache::keyOf(const TlsOptions &options)
 {
-    return stamp(options.caFile) + QLatin1Char('|') + stamp(options.clientCertFile) + QLatin1Char('|')
-        + stamp(options.clientKeyFile);
+    return stamp(options.caFile) + QLatin1Char('|') + stamp(options.clientCertFile)
+        + QLatin1Char('|') + stamp(options.clientKeyFile);
 }
 
 const TlsConfigCache::Entry &TlsConfigCache::configurationFor(const TlsOptions &options)
@@ -48,7 +48,8 @@ TlsConfigCache::Entry TlsConfigCache::build(const TlsOptions &options)
     if (!options.caFile.isEmpty()) {
         QFile f(options.caFile);
         if (!f.open(QIODevice::ReadOnly)) {
-            e.error = QStringLiteral("cacert: cannot read '%1': %2").arg(options.caFile, f.errorString());
+            e.error = QStringLiteral("cacert: cannot read '%1': %2")
+                          .arg(options.caFile, f.errorString());
         } else {
             const QList<QSslCertificate> certs = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
             if (certs.isEmpty())
@@ -62,9 +63,11 @@ TlsConfigCache::Entry TlsConfigCache::build(const TlsOptions &options)
         QFile cf(options.clientCertFile);
         QFile kf(options.clientKeyFile);
         if (!cf.open(QIODevice::ReadOnly)) {
-            e.error = QStringLiteral("cert: cannot read '%1': %2").arg(options.clientCertFile, cf.errorString());
+            e.error = QStringLiteral("cert: cannot read '%1': %2")
+                          .arg(options.clientCertFile, cf.errorString());
         } else if (!kf.open(QIODevice::ReadOnly)) {
-            e.error = QStringLiteral("key: cannot read '%1': %2").arg(options.clientKeyFile, kf.errorString());
+            e.error = QStringLiteral("key: cannot read '%1': %2")
+                          .arg(options.clientKeyFile, kf.errorString());
         } else {
             const QList<QSslCertificate> certs = QSslCertificate::fromData(cf.readAll(), QSsl::Pem);
             const QByteArray keyPem = kf.readAll();
@@ -72,9 +75,11 @@ TlsConfigCache::Entry TlsConfigCache::build(const TlsOptions &options)
             if (key.isNull())
                 key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
             if (certs.isEmpty()) {
-                e.error = QStringLiteral("cert: no PEM certificate in '%1'").arg(options.clientCertFile);
+                e.error = QStringLiteral("cert: no PEM certificate in '%1'")
+                              .arg(options.clientCertFile);
             } else if (key.isNull()) {
-                e.error = QStringLiteral("key: no usable unencrypted PEM private key (RSA or EC) in '%1'")
+                e.error = QStringLiteral(
+                    "key: no usable unencrypted PEM private key (RSA or EC) in '%1'")
                               .arg(options.clientKeyFile);
             } else {
                 conf.setLocalCertificate(certs.first());

@@ -32,7 +32,7 @@ QString textOf(const QJsonValue &v)
         return v.toString();
     if (v.isObject()) {
         const QJsonObject o = v.toObject();
-        for (const char *key : {"message", "msg", "detail", "error"}) {
+        for (const char *key : { "message", "msg", "detail", "error" }) {
             const QString t = textOf(o.value(QLatin1String(key)));
             if (!t.isEmpty())
                 return t;
@@ -50,25 +50,44 @@ QString textOf(const QJsonValue &v)
 QString statusPhrase(int status)
 {
     switch (status) {
-    case 400: return QStringLiteral("Bad Request");
-    case 401: return QStringLiteral("Unauthorized");
-    case 403: return QStringLiteral("Forbidden");
-    case 404: return QStringLiteral("Not Found");
-    case 405: return QStringLiteral("Method Not Allowed");
-    case 407: return QStringLiteral("Proxy Authentication Required");
-    case 408: return QStringLiteral("Request Timeout");
-    case 409: return QStringLiteral("Conflict");
-    case 413: return QStringLiteral("Content Too Large");
-    case 415: return QStringLiteral("Unsupported Media Type");
-    case 422: return QStringLiteral("Unprocessable Content");
-    case 424: return QStringLiteral("Failed Dependency");
-    case 429: return QStringLiteral("Too Many Requests");
-    case 500: return QStringLiteral("Internal Server Error");
-    case 501: return QStringLiteral("Not Implemented");
-    case 502: return QStringLiteral("Bad Gateway");
-    case 503: return QStringLiteral("Service Unavailable");
-    case 504: return QStringLiteral("Gateway Timeout");
-    default: return {};
+    case 400:
+        return QStringLiteral("Bad Request");
+    case 401:
+        return QStringLiteral("Unauthorized");
+    case 403:
+        return QStringLiteral("Forbidden");
+    case 404:
+        return QStringLiteral("Not Found");
+    case 405:
+        return QStringLiteral("Method Not Allowed");
+    case 407:
+        return QStringLiteral("Proxy Authentication Required");
+    case 408:
+        return QStringLiteral("Request Timeout");
+    case 409:
+        return QStringLiteral("Conflict");
+    case 413:
+        return QStringLiteral("Content Too Large");
+    case 415:
+        return QStringLiteral("Unsupported Media Type");
+    case 422:
+        return QStringLiteral("Unprocessable Content");
+    case 424:
+        return QStringLiteral("Failed Dependency");
+    case 429:
+        return QStringLiteral("Too Many Requests");
+    case 500:
+        return QStringLiteral("Internal Server Error");
+    case 501:
+        return QStringLiteral("Not Implemented");
+    case 502:
+        return QStringLiteral("Bad Gateway");
+    case 503:
+        return QStringLiteral("Service Unavailable");
+    case 504:
+        return QStringLiteral("Gateway Timeout");
+    default:
+        return {};
     }
 }
 
@@ -115,7 +134,8 @@ QString statusText(int status, const QByteArray &reason)
     QString phrase = QString::fromLatin1(reason).trimmed();
     if (phrase.isEmpty())
         phrase = statusPhrase(status);
-    return phrase.isEmpty() ? QString::number(status) : QString::number(status) + QLatin1Char(' ') + phrase;
+    return phrase.isEmpty() ? QString::number(status)
+                            : QString::number(status) + QLatin1Char(' ') + phrase;
 }
 
 // Validates an expected response; nullopt when it passes.
@@ -123,44 +143,46 @@ std::optional<Outcome> validate(const ResponseInput &in, const QByteArray &conte
 {
     const ProbeRequest &req = *in.request;
     if (in.capExceeded) {
-        return Outcome{FailureClass::InvalidResponse,
-                       Phase::Response,
-                       QString(detail::BodyOverCap),
-                       QStringLiteral("The response body exceeded the %1-byte cap; reading stopped there")
-                           .arg(req.bodyCap)};
+        return Outcome { FailureClass::InvalidResponse,
+            Phase::Response,
+            QString(detail::BodyOverCap),
+            QStringLiteral("The response body exceeded the %1-byte cap; reading stopped there")
+                .arg(req.bodyCap) };
     }
     const bool jsonDeclared = isJsonContentType(contentType);
     const bool wantJson = req.expectsJson();
     if (wantJson || (jsonDeclared && !in.body.isEmpty())) {
         if (wantJson && looksLikeHtml(contentType, in.body)) {
-            return Outcome{FailureClass::InvalidResponse,
-                           Phase::Validate,
-                           QString(detail::Html),
-                           QStringLiteral("Expected JSON but got an HTML page%1")
-                               .arg(extractServerError(contentType, in.body).isEmpty()
-                                        ? QString()
-                                        : QStringLiteral(" (\"%1\")").arg(extractServerError(contentType, in.body)))};
+            return Outcome { FailureClass::InvalidResponse,
+                Phase::Validate,
+                QString(detail::Html),
+                QStringLiteral("Expected JSON but got an HTML page%1")
+                    .arg(extractServerError(contentType, in.body).isEmpty()
+                            ? QString()
+                            : QStringLiteral(" (\"%1\")")
+                                  .arg(extractServerError(contentType, in.body))) };
         }
-        QJsonParseError err{};
+        QJsonParseError err {};
         const QJsonDocument doc = QJsonDocument::fromJson(in.body, &err);
         if (err.error != QJsonParseError::NoError) {
             const QByteArray trimmed = in.body.trimmed();
             const bool jsonish = jsonDeclared || trimmed.startsWith('{') || trimmed.startsWith('[');
             if (trimmed.isEmpty()) {
-                return Outcome{FailureClass::InvalidResponse,
-                               Phase::Validate,
-                               QString(detail::NotJson),
-                               QStringLiteral("Expected JSON but the body is empty")};
+                return Outcome { FailureClass::InvalidResponse,
+                    Phase::Validate,
+                    QString(detail::NotJson),
+                    QStringLiteral("Expected JSON but the body is empty") };
             }
-            return Outcome{FailureClass::InvalidResponse,
-                           Phase::Validate,
-                           QString(jsonish ? detail::BrokenJson : detail::NotJson),
-                           jsonish ? QStringLiteral("The JSON body does not parse: %1 at byte %2")
-                                         .arg(err.errorString())
-                                         .arg(err.offset)
-                                   : QStringLiteral("Expected JSON but got %1")
-                                         .arg(contentType.isEmpty() ? QStringLiteral("a body without a content type")
-                                                                    : QString::fromLatin1(contentType))};
+            return Outcome { FailureClass::InvalidResponse,
+                Phase::Validate,
+                QString(jsonish ? detail::BrokenJson : detail::NotJson),
+                jsonish ? QStringLiteral("The JSON body does not parse: %1 at byte %2")
+                              .arg(err.errorString())
+                              .arg(err.offset)
+                        : QStringLiteral("Expected JSON but got %1")
+                              .arg(contentType.isEmpty()
+                                      ? QStringLiteral("a body without a content type")
+                                      : QString::fromLatin1(contentType)) };
         }
         QStringList missing;
         const QJsonValue root = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
@@ -169,18 +191,21 @@ std::optional<Outcome> validate(const ResponseInput &in, const QByteArray &conte
                 missing.append(pointer);
         }
         if (!missing.isEmpty()) {
-            return Outcome{FailureClass::InvalidResponse,
-                           Phase::Validate,
-                           QString(detail::MissingPath),
-                           QStringLiteral("The JSON response lacks %1").arg(missing.join(QStringLiteral(", ")))};
+            return Outcome {
+                FailureClass::InvalidResponse,
+                Phase::Validate,
+                QString(detail::MissingPath),
+                QStringLiteral("The JSON response lacks %1").arg(missing.join(QStringLiteral(", ")))
+            };
         }
     }
     if (!req.validation.bodyMustMatch.pattern().isEmpty()
         && !req.validation.bodyMustMatch.match(QString::fromUtf8(in.body)).hasMatch()) {
-        return Outcome{FailureClass::InvalidResponse,
-                       Phase::Validate,
-                       QString(detail::BodyMismatch),
-                       QStringLiteral("The body does not match /%1/").arg(req.validation.bodyMustMatch.pattern())};
+        return Outcome { FailureClass::InvalidResponse,
+            Phase::Validate,
+            QString(detail::BodyMismatch),
+            QStringLiteral("The body does not match /%1/")
+                .arg(req.validation.bodyMustMatch.pattern()) };
     }
     return std::nullopt;
 }
@@ -210,11 +235,12 @@ QString extractServerError(const QByteArray &contentType, const QByteArray &body
         return {};
     const QByteArray trimmed = body.trimmed();
     if (trimmed.startsWith('{') || trimmed.startsWith('[') || isJsonContentType(contentType)) {
-        QJsonParseError err{};
+        QJsonParseError err {};
         const QJsonDocument doc = QJsonDocument::fromJson(trimmed, &err);
         if (err.error == QJsonParseError::NoError && doc.isObject()) {
             const QJsonObject o = doc.object();
-            for (const char *key : {"error", "detail", "message", "errors", "error_message", "msg"}) {
+            for (const char *key :
+                { "error", "detail", "message", "errors", "error_message", "msg" }) {
                 const QString t = textOf(o.value(QLatin1String(key)));
                 if (!t.isEmpty())
                     return clip(t);
@@ -226,12 +252,12 @@ QString extractServerError(const QByteArray &contentType, const QByteArray &body
     }
     if (looksLikeHtml(contentType, body)) {
         static const QRegularExpression title(QStringLiteral("<title[^>]*>([^<]{1,300})</title>"),
-                                              QRegularExpression::CaseInsensitiveOption);
+            QRegularExpression::CaseInsensitiveOption);
         const auto m = title.match(QString::fromUtf8(body.left(16 * 1024)));
         if (m.hasMatch())
             return clip(m.captured(1));
         static const QRegularExpression h1(QStringLiteral("<h1[^>]*>([^<]{1,300})</h1>"),
-                                           QRegularExpression::CaseInsensitiveOption);
+            QRegularExpression::CaseInsensitiveOption);
         const auto m1 = h1.match(QString::fromUtf8(body.left(16 * 1024)));
         return m1.hasMatch() ? clip(m1.captured(1)) : QString();
     }
@@ -240,8 +266,8 @@ QString extractServerError(const QByteArray &contentType, const QByteArray &body
         const QString text = QString::fromUtf8(trimmed);
         bool printable = true;
         for (QChar c : text) {
-            if (c.category() == QChar::Other_Control && c != QLatin1Char('\n') && c != QLatin1Char('\t')
-                && c != QLatin1Char('\r')) {
+            if (c.category() == QChar::Other_Control && c != QLatin1Char('\n')
+                && c != QLatin1Char('\t') && c != QLatin1Char('\r')) {
                 printable = false;
                 break;
             }
@@ -261,11 +287,13 @@ Outcome connectFailure(int error, const QString &address, bool toProxy)
     switch (error) {
     case ECONNREFUSED:
         o.failureClass = FailureClass::ConnectionRefused;
-        o.message = QStringLiteral("Connection refused by %1: nothing accepts connections there").arg(what);
+        o.message = QStringLiteral("Connection refused by %1: nothing accepts connections there")
+                        .arg(what);
         break;
     case ETIMEDOUT:
         o.failureClass = FailureClass::ConnectTimeout;
-        o.message = QStringLiteral("Connecting to %1 timed out in the kernel (no answer to SYN)").arg(what);
+        o.message = QStringLiteral("Connecting to %1 timed out in the kernel (no answer to SYN)")
+                        .arg(what);
         break;
     case ENETUNREACH:
     case EADDRNOTAVAIL:
@@ -291,7 +319,7 @@ Outcome connectFailure(int error, const QString &address, bool toProxy)
     }
     if (toProxy) {
         o.detail = o.failureClass == FailureClass::ConnectTimeout ? QString(detail::ProxyTimeout)
-                                                                   : QString(detail::ProxyRefused);
+                                                                  : QString(detail::ProxyRefused);
         o.failureClass = FailureClass::ProxyError;
     }
     return o;
@@ -328,29 +356,29 @@ QString tlsDetailFor(const QList<QSslError::SslError> &errors)
         }
         return false;
     };
-    if (has({QSslError::CertificateExpired}))
+    if (has({ QSslError::CertificateExpired }))
         return QString(detail::TlsExpired);
-    if (has({QSslError::CertificateNotYetValid}))
+    if (has({ QSslError::CertificateNotYetValid }))
         return QString(detail::TlsNotYetValid);
-    if (has({QSslError::SelfSignedCertificate}))
+    if (has({ QSslError::SelfSignedCertificate }))
         return QString(detail::TlsSelfSigned);
-    if (has({QSslError::SelfSignedCertificateInChain,
-             QSslError::UnableToGetLocalIssuerCertificate,
-             QSslError::UnableToVerifyFirstCertificate,
-             QSslError::UnableToGetIssuerCertificate,
-             QSslError::CertificateUntrusted,
-             QSslError::CertificateRejected,
-             QSslError::InvalidCaCertificate}))
+    if (has({ QSslError::SelfSignedCertificateInChain,
+            QSslError::UnableToGetLocalIssuerCertificate,
+            QSslError::UnableToVerifyFirstCertificate,
+            QSslError::UnableToGetIssuerCertificate,
+            QSslError::CertificateUntrusted,
+            QSslError::CertificateRejected,
+            QSslError::InvalidCaCertificate }))
         return QString(detail::TlsUntrustedIssuer);
-    if (has({QSslError::HostNameMismatch}))
+    if (has({ QSslError::HostNameMismatch }))
         return QString(detail::TlsHostnameMismatch);
     return QString(detail::TlsHandshake);
 }
 
 Outcome tlsFailure(const QList<QSslError::SslError> &errors,
-                   std::optional<int> alertReceived,
-                   const QString &errorText,
-                   const QString &host)
+    std::optional<int> alertReceived,
+    const QString &errorText,
+    const QString &host)
 {
     Outcome o;
     o.failureClass = FailureClass::TlsError;
@@ -361,14 +389,17 @@ Outcome tlsFailure(const QList<QSslError::SslError> &errors,
         if (o.detail == detail::TlsExpired)
             o.message = QStringLiteral("The server's certificate has expired");
         else if (o.detail == detail::TlsNotYetValid)
-            o.message = QStringLiteral("The server's certificate is not valid yet (check the clocks)");
+            o.message
+                = QStringLiteral("The server's certificate is not valid yet (check the clocks)");
         else if (o.detail == detail::TlsSelfSigned)
             o.message = QStringLiteral("The server's certificate is self-signed and not trusted");
         else if (o.detail == detail::TlsUntrustedIssuer)
-            o.message = QStringLiteral("The server's certificate was issued by a CA this machine does not trust "
-                                       "(or the server does not send its intermediate certificates)");
+            o.message = QStringLiteral(
+                "The server's certificate was issued by a CA this machine does not trust "
+                "(or the server does not send its intermediate certificates)");
         else if (o.detail == detail::TlsHostnameMismatch)
-            o.message = QStringLiteral("The server's certificate is not valid for the name '%1'").arg(host);
+            o.message = QStringLiteral("The server's certificate is not valid for the name '%1'")
+                            .arg(host);
         else
             o.message = QStringLiteral("Certificate verification failed: %1").arg(errorText);
         return o;
@@ -382,26 +413,34 @@ Outcome tlsFailure(const QList<QSslError::SslError> &errors,
         QString why;
         switch (alertReceived.value_or(0)) {
         case 116:
-            why = QStringLiteral("TLS alert certificate_required (116): no client certificate was sent");
+            why = QStringLiteral(
+                "TLS alert certificate_required (116): no client certificate was sent");
             break;
         case 42:
-            why = QStringLiteral("TLS alert bad_certificate (42): the client certificate was rejected");
+            why = QStringLiteral(
+                "TLS alert bad_certificate (42): the client certificate was rejected");
             break;
         case 48:
-            why = QStringLiteral("TLS alert unknown_ca (48): the server does not trust the client certificate's CA");
+            why = QStringLiteral(
+                "TLS alert unknown_ca (48): the server does not trust the client certificate's CA");
             break;
         default:
             why = errorText;
             break;
         }
-        o.message = QStringLiteral("The server requires a client certificate (mTLS) that it did not get or did not accept: %1").arg(why);
+        o.message = QStringLiteral("The server requires a client certificate (mTLS) that it did "
+                                   "not get or did not accept: %1")
+                        .arg(why);
         return o;
     }
-    if (lower.contains(QLatin1String("wrong version number")) || lower.contains(QLatin1String("packet length too long"))
-        || lower.contains(QLatin1String("http request")) || lower.contains(QLatin1String("unknown protocol"))
+    if (lower.contains(QLatin1String("wrong version number"))
+        || lower.contains(QLatin1String("packet length too long"))
+        || lower.contains(QLatin1String("http request"))
+        || lower.contains(QLatin1String("unknown protocol"))
         || lower.contains(QLatin1String("record layer failure"))) {
         o.detail = QString(detail::TlsNotTls);
-        o.message = QStringLiteral("The server did not answer with TLS: it is probably plain HTTP on this port");
+        o.message = QStringLiteral(
+            "The server did not answer with TLS: it is probably plain HTTP on this port");
         return o;
     }
     o.detail = QString(detail::TlsHandshake);
@@ -431,9 +470,10 @@ ResponseVerdict classifyResponse(const ResponseInput &in, const QDateTime &now)
         o.failureClass = rule.failureClass;
         o.phase = statusOf(rule.failureClass) == Status::Down ? Phase::Response : Phase::None;
         o.detail = rule.detail;
-        o.message = QStringLiteral("HTTP %1%2").arg(status, v.serverError.isEmpty()
-                                                                ? QString()
-                                                                : QStringLiteral(": %1").arg(v.serverError));
+        o.message = QStringLiteral("HTTP %1%2")
+                        .arg(status,
+                            v.serverError.isEmpty() ? QString()
+                                                    : QStringLiteral(": %1").arg(v.serverError));
         v.retryable = rule.retryable.value_or(isRetryableByDefault(rule.failureClass, rule.detail));
         return v;
     }
@@ -458,9 +498,10 @@ ResponseVerdict classifyResponse(const ResponseInput &in, const QDateTime &now)
             o.failureClass = FailureClass::ProxyError;
             o.detail = QString(detail::ProxyAuthRequired);
         }
-        o.message = QStringLiteral("HTTP %1%2").arg(status, v.serverError.isEmpty()
-                                                                ? QString()
-                                                                : QStringLiteral(": %1").arg(v.serverError));
+        o.message = QStringLiteral("HTTP %1%2")
+                        .arg(status,
+                            v.serverError.isEmpty() ? QString()
+                                                    : QStringLiteral(": %1").arg(v.serverError));
     } else {
         o.failureClass = FailureClass::InvalidResponse;
         o.phase = Phase::Validate;
@@ -468,7 +509,10 @@ ResponseVerdict classifyResponse(const ResponseInput &in, const QDateTime &now)
         if (in.status >= 300 && in.status < 400) {
             const QByteArray location = headerValue(in.headers, "location").value_or(QByteArray());
             o.message = QStringLiteral("HTTP %1 redirect%2 was not followed")
-                            .arg(status, location.isEmpty() ? QString() : QStringLiteral(" to %1").arg(QString::fromLatin1(location.left(300))));
+                            .arg(status,
+                                location.isEmpty() ? QString()
+                                                   : QStringLiteral(" to %1").arg(
+                                                       QString::fromLatin1(location.left(300))));
         } else {
             o.message = QStringLiteral("HTTP %1 is not an expected status").arg(status);
         }

@@ -36,16 +36,16 @@ FailureClass combineConnectFailures(const QList<FailureClass> &perAddress);
 // A failed TLS handshake: the verification errors seen, the TLS alert received (if any), and
 // the socket's error text (OpenSSL's reason, e.g. "wrong version number").
 Outcome tlsFailure(const QList<QSslError::SslError> &errors,
-                   std::optional<int> alertReceived,
-                   const QString &errorText,
-                   const QString &host);
+    std::optional<int> alertReceived,
+    const QString &errorText,
+    const QString &host);
 
 // The most telling detail for a set of certificate verification errors.
 QString tlsDetailFor(const QList<QSslError::SslError> &errors);
 
 struct ResponseInput {
     const ProbeRequest *request = nullptr; // validation, rules and expectations
-    QUrl url;                              // the URL that was answered
+    QUrl url; // the URL that was answered
     int status = 0;
     QByteArray reason;
     HttpHeaders headers;

@@ -33,7 +33,8 @@ QByteArray basicAuthorization(const QUrl &url)
 {
     if (url.userName().isEmpty())
         return {};
-    const QByteArray raw = url.userName(QUrl::FullyDecoded).toUtf8() + ':' + url.password(QUrl::FullyDecoded).toUtf8();
+    const QByteArray raw = url.userName(QUrl::FullyDecoded).toUtf8() + ':'
+        + url.password(QUrl::FullyDecoded).toUtf8();
     return "Basic " + raw.toBase64();
 }
 
@@ -44,7 +45,8 @@ bool isRedirectStatus(int status)
 
 QString familyName(const QHostAddress &a)
 {
-    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("IPv6") : QStringLiteral("IPv4");
+    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("IPv6")
+                                                         : QStringLiteral("IPv4");
 }
 
 // Loads Qt's TLS backend and OpenSSL once per process, outside any attempt's clock: a one-time
@@ -66,8 +68,7 @@ HttpAttempt::HttpAttempt(ProbeEngine &engine, const ProbeRequest &request, QObje
     : QObject(parent)
     , m_engine(engine)
     , m_request(request)
-{
-}
+{ }
 
 HttpAttempt::~HttpAttempt()
 {
@@ -99,7 +100,10 @@ void HttpAttempt::start()
 
     const QString invalid = validateRequest(m_request);
     if (!invalid.isEmpty()) {
-        fail(FailureClass::InvalidResponse, Phase::Request, QStringLiteral("invalid_request"), invalid);
+        fail(FailureClass::InvalidResponse,
+            Phase::Request,
+            QStringLiteral("invalid_request"),
+            invalid);
         return;
     }
     startHop(m_request.url);
@@ -136,7 +140,7 @@ void HttpAttempt::startHop(const QUrl &url)
     m_proxy.clear();
     switch (m_request.proxyMode) {
     case ProxyMode::None:
-        m_result.proxySource = QStringLiteral("no proxy (--no-proxy)");
+        m_result.proxySource = QStringLiteral("--no-proxy");
         break;
     case ProxyMode::Explicit:
         m_proxy = m_request.proxyUrl;
@@ -153,7 +157,8 @@ void HttpAttempt::startHop(const QUrl &url)
 
     // curl --resolve: fixed addresses for this name (and port).
     for (const ResolveOverride &o : std::as_const(m_request.resolveOverrides)) {
-        if (o.host.compare(m_connectHost, Qt::CaseInsensitive) == 0 && (o.port == 0 || o.port == m_connectPort)) {
+        if (o.host.compare(m_connectHost, Qt::CaseInsensitive) == 0
+            && (o.port == 0 || o.port == m_connectPort)) {
             Resolver::Result r;
             r.addresses = o.addresses;
             m_result.resolvedAddresses.clear();
@@ -164,7 +169,7 @@ void HttpAttempt::startHop(const QUrl &url)
     QHostAddress literal;
     if (literal.setAddress(m_connectHost)) {
         Resolver::Result r;
-        r.addresses = {literal};
+        r.addresses = { literal };
         lookupDone(r);
         return;
     }
@@ -199,7 +204,9 @@ void HttpAttempt::lookupDone(const Resolver::Result &r)
             break;
         }
         const QString msg = QStringLiteral("Cannot resolve %1'%2': %3 (after %4 ms)")
-                                .arg(proxy ? QStringLiteral("the proxy host ") : QString(), m_connectHost, r.errorString)
+                                .arg(proxy ? QStringLiteral("the proxy host ") : QString(),
+                                    m_connectHost,
+                                    r.errorString)
                                 .arg(r.lookupMs, 0, 'f', 1);
         if (proxy)
             fail(FailureClass::ProxyError, Phase::Dns, QString(detail::ProxyDns), msg);
@@ -229,12 +236,14 @@ void HttpAttempt::lookupDone(const Resolver::Result &r)
         break;
     }
     if (m_addresses.isEmpty()) {
-        const QString family = m_request.ipPreference == IpPreference::OnlyV4 ? QStringLiteral("IPv4") : QStringLiteral("IPv6");
+        const QString family = m_request.ipPreference == IpPreference::OnlyV4
+            ? QStringLiteral("IPv4")
+            : QStringLiteral("IPv6");
         fail(FailureClass::DnsFailure,
-             Phase::Dns,
-             QString(detail::NoAddress),
-             QStringLiteral("'%1' has no %2 address (it resolved to %3)")
-                 .arg(m_connectHost, family, m_result.resolvedAddresses.join(QStringLiteral(", "))));
+            Phase::Dns,
+            QString(detail::NoAddress),
+            QStringLiteral("'%1' has no %2 address (it resolved to %3)")
+                .arg(m_connectHost, family, m_result.resolvedAddresses.join(QStringLiteral(", "))));
         return;
     }
     m_stage = Stage::Connecting;
@@ -273,7 +282,8 @@ void HttpAttempt::connectFinished(int error)
     t.port = m_connectPort;
     t.elapsedMs = msSince(m_addressStartNs);
     if (error != 0) {
-        const auto o = Classifier::connectFailure(error, addressText(address, m_connectPort), false);
+        const auto o
+            = Classifier::connectFailure(error, addressText(address, m_connectPort), false);
         t.errorClass = o.failureClass;
         t.error = TcpConnection::errorText(error);
         m_result.addressTries.append(t);
@@ -297,7 +307,8 @@ void HttpAttempt::allAddressesFailed()
         if (t.connected)
             continue;
         classes.append(t.errorClass);
-        parts.append(QStringLiteral("%1 %2").arg(addressText(t.address, t.port), t.error.toLower()));
+        parts.append(
+            QStringLiteral("%1 %2").arg(addressText(t.address, t.port), t.error.toLower()));
     }
     const FailureClass cls = Classifier::combineConnectFailures(classes);
     const bool proxy = !m_proxy.isEmpty();
@@ -305,10 +316,13 @@ void HttpAttempt::allAddressesFailed()
     QString msg;
     switch (cls) {
     case FailureClass::ConnectionRefused:
-        msg = QStringLiteral("Connection refused: nothing accepts connections on port %1 of %2").arg(m_connectPort).arg(what);
+        msg = QStringLiteral("Connection refused: nothing accepts connections on port %1 of %2")
+                  .arg(m_connectPort)
+                  .arg(what);
         break;
     case FailureClass::ConnectTimeout:
-        msg = QStringLiteral("No answer when connecting to %1 port %2 within %3 ms (packets dropped?)")
+        msg = QStringLiteral(
+            "No answer when connecting to %1 port %2 within %3 ms (packets dropped?)")
                   .arg(what)
                   .arg(m_connectPort)
                   .arg(m_request.connectTimeoutMs);
@@ -328,7 +342,8 @@ void HttpAttempt::allAddressesFailed()
         }
     }
     if (proxy) {
-        code = cls == FailureClass::ConnectTimeout ? QString(detail::ProxyTimeout) : QString(detail::ProxyRefused);
+        code = cls == FailureClass::ConnectTimeout ? QString(detail::ProxyTimeout)
+                                                   : QString(detail::ProxyRefused);
         fail(FailureClass::ProxyError, Phase::Connect, code, msg);
         return;
     }
@@ -342,7 +357,8 @@ void HttpAttempt::connected()
     m_result.connectedAddress = addressText(a, m_connectPort);
     if (!m_proxy.isEmpty() && m_https) {
         m_stage = Stage::ProxyTunnel;
-        m_tcp->write(writeConnectRequest(m_hopUrl.host(), portOf(m_hopUrl), basicAuthorization(m_proxy)));
+        m_tcp->write(
+            writeConnectRequest(m_hopUrl.host(), portOf(m_hopUrl), basicAuthorization(m_proxy)));
         return;
     }
     if (m_https)
@@ -356,10 +372,10 @@ void HttpAttempt::tunnelBytes(QByteArrayView data)
     const qsizetype used = m_tunnelParser.feed(data);
     if (m_tunnelParser.hasFailed()) {
         fail(FailureClass::ProxyError,
-             Phase::Connect,
-             QString(detail::ProxyTunnelFailed),
-             QStringLiteral("The proxy answered the CONNECT with something that is not HTTP (%1)")
-                 .arg(m_tunnelParser.errorString()));
+            Phase::Connect,
+            QString(detail::ProxyTunnelFailed),
+            QStringLiteral("The proxy answered the CONNECT with something that is not HTTP (%1)")
+                .arg(m_tunnelParser.errorString()));
         return;
     }
     if (!m_tunnelParser.isComplete())
@@ -367,30 +383,31 @@ void HttpAttempt::tunnelBytes(QByteArrayView data)
     const int status = m_tunnelParser.statusCode();
     if (status == 407) {
         fail(FailureClass::ProxyError,
-             Phase::Connect,
-             QString(detail::ProxyAuthRequired),
-             QStringLiteral("The proxy %1 requires authentication (HTTP 407)%2")
-                 .arg(m_result.proxyUsed,
-                      m_proxy.userName().isEmpty() ? QStringLiteral("; no credentials were given")
-                                                   : QStringLiteral("; the credentials given were refused")));
+            Phase::Connect,
+            QString(detail::ProxyAuthRequired),
+            QStringLiteral("The proxy %1 requires authentication (HTTP 407)%2")
+                .arg(m_result.proxyUsed,
+                    m_proxy.userName().isEmpty()
+                        ? QStringLiteral("; no credentials were given")
+                        : QStringLiteral("; the credentials given were refused")));
         return;
     }
     if (status < 200 || status >= 300) {
         fail(FailureClass::ProxyError,
-             Phase::Connect,
-             QString(detail::ProxyTunnelFailed),
-             QStringLiteral("The proxy refused to open a tunnel to %1:%2: HTTP %3 %4")
-                 .arg(m_hopUrl.host())
-                 .arg(portOf(m_hopUrl))
-                 .arg(status)
-                 .arg(QString::fromLatin1(m_tunnelParser.reasonPhrase())));
+            Phase::Connect,
+            QString(detail::ProxyTunnelFailed),
+            QStringLiteral("The proxy refused to open a tunnel to %1:%2: HTTP %3 %4")
+                .arg(m_hopUrl.host())
+                .arg(portOf(m_hopUrl))
+                .arg(status)
+                .arg(QString::fromLatin1(m_tunnelParser.reasonPhrase())));
         return;
     }
     if (used < data.size()) {
         fail(FailureClass::ProxyError,
-             Phase::Connect,
-             QString(detail::ProxyTunnelFailed),
-             QStringLiteral("The proxy sent data before the TLS handshake began"));
+            Phase::Connect,
+            QString(detail::ProxyTunnelFailed),
+            QStringLiteral("The proxy sent data before the TLS handshake began"));
         return;
     }
     startTls();
@@ -403,17 +420,19 @@ void HttpAttempt::startTls()
     m_result.tls.insecure = m_request.tls.insecure;
     const TlsConfigCache::Entry &conf = m_engine.tlsConfigs().configurationFor(m_request.tls);
     if (!conf.error.isEmpty()) {
-        const bool clientSide = conf.error.startsWith(QLatin1String("cert")) || conf.error.startsWith(QLatin1String("key"));
+        const bool clientSide = conf.error.startsWith(QLatin1String("cert"))
+            || conf.error.startsWith(QLatin1String("key"));
         fail(FailureClass::TlsError,
-             Phase::Tls,
-             clientSide ? QString(detail::TlsClientCertificate) : QString(detail::TlsHandshake),
-             conf.error);
+            Phase::Tls,
+            clientSide ? QString(detail::TlsClientCertificate) : QString(detail::TlsHandshake),
+            conf.error);
         return;
     }
     const qintptr fd = m_tcp->takeDescriptor();
     m_ssl = new QSslSocket(this);
     m_ssl->setSslConfiguration(conf.configuration);
-    const QString verifyName = m_request.tls.serverName.isEmpty() ? m_hopUrl.host() : m_request.tls.serverName;
+    const QString verifyName
+        = m_request.tls.serverName.isEmpty() ? m_hopUrl.host() : m_request.tls.serverName;
     m_ssl->setPeerVerifyName(verifyName);
     connect(m_ssl, &QSslSocket::encrypted, this, &HttpAttempt::sslEncrypted);
     connect(m_ssl, &QSslSocket::sslErrors, this, &HttpAttempt::sslErrors);
@@ -428,8 +447,10 @@ void HttpAttempt::startTls()
             connectionEnded(0);
     });
     if (!m_ssl->setSocketDescriptor(fd, QAbstractSocket::ConnectedState, QIODevice::ReadWrite)) {
-        fail(FailureClass::TlsError, Phase::Tls, QString(detail::TlsHandshake),
-             QStringLiteral("Cannot start TLS on the connection: %1").arg(m_ssl->errorString()));
+        fail(FailureClass::TlsError,
+            Phase::Tls,
+            QString(detail::TlsHandshake),
+            QStringLiteral("Cannot start TLS on the connection: %1").arg(m_ssl->errorString()));
         return;
     }
     m_ssl->startClientEncryption();
@@ -442,8 +463,9 @@ void HttpAttempt::sslErrors(const QList<QSslError> &errors)
         m_result.tls.verifyErrors.append(e.errorString());
     }
     if (m_request.tls.insecure) {
-        m_result.warnings.append(QStringLiteral("TLS verification is off (--insecure); the certificate would fail: %1")
-                                     .arg(m_result.tls.verifyErrors.join(QStringLiteral("; "))));
+        m_result.warnings.append(
+            QStringLiteral("TLS verification is off (--insecure); the certificate would fail: %1")
+                .arg(m_result.tls.verifyErrors.join(QStringLiteral("; "))));
         m_ssl->ignoreSslErrors();
     }
 }
@@ -477,10 +499,11 @@ void HttpAttempt::sslEncrypted()
         tls.chainEarliestNotAfter = earliest;
         const qint64 daysLeft = QDateTime::currentDateTimeUtc().daysTo(tls.peerNotAfter);
         if (daysLeft <= CertExpiryWarningDays && daysLeft >= 0) {
-            m_result.warnings.append(QStringLiteral("The server certificate expires in %1 day%2 (%3)")
-                                         .arg(daysLeft)
-                                         .arg(daysLeft == 1 ? QString() : QStringLiteral("s"))
-                                         .arg(tls.peerNotAfter.toString(Qt::ISODate)));
+            m_result.warnings.append(
+                QStringLiteral("The server certificate expires in %1 day%2 (%3)")
+                    .arg(daysLeft)
+                    .arg(daysLeft == 1 ? QString() : QStringLiteral("s"))
+                    .arg(tls.peerNotAfter.toString(Qt::ISODate)));
         }
     }
     if (m_request.tls.insecure && m_sslErrorKinds.isEmpty())
@@ -490,20 +513,23 @@ void HttpAttempt::sslEncrypted()
 
 void HttpAttempt::sslSocketError(QAbstractSocket::SocketError error)
 {
-    qCDebug(lcProbe) << "TLS socket error" << error << m_ssl->errorString() << "in stage" << int(m_stage);
+    qCDebug(lcProbe) << "TLS socket error" << error << m_ssl->errorString() << "in stage"
+                     << int(m_stage);
     if (m_stage == Stage::Tls) {
         QString text = m_ssl->errorString();
         if (error == QAbstractSocket::RemoteHostClosedError)
             text = QStringLiteral("the server closed the connection during the handshake");
         if (!m_alertText.isEmpty())
             text += QStringLiteral(" (TLS alert: %1)").arg(m_alertText);
-        const auto o = Classifier::tlsFailure(m_sslErrorKinds, m_alert, text, m_ssl->peerVerifyName());
+        const auto o
+            = Classifier::tlsFailure(m_sslErrorKinds, m_alert, text, m_ssl->peerVerifyName());
         fail(o.failureClass, o.phase, o.detail, o.message);
         return;
     }
     if (m_stage != Stage::Sending && m_stage != Stage::Receiving)
         return;
-    if (error == QAbstractSocket::RemoteHostClosedError || error == QAbstractSocket::SslInternalError) {
+    if (error == QAbstractSocket::RemoteHostClosedError
+        || error == QAbstractSocket::SslInternalError) {
         // The read side is drained first so nothing received before the close is lost.
         if (m_ssl->bytesAvailable() > 0)
             responseBytes(m_ssl->readAll());
@@ -518,9 +544,9 @@ void HttpAttempt::sslSocketError(QAbstractSocket::SocketError error)
         return;
     }
     fail(FailureClass::ConnectionReset,
-         m_stage == Stage::Sending ? Phase::Request : Phase::Response,
-         m_parser.receivedAnything() ? QString(detail::Truncated) : QString(detail::Reset),
-         QStringLiteral("The TLS connection failed: %1").arg(m_ssl->errorString()));
+        m_stage == Stage::Sending ? Phase::Request : Phase::Response,
+        m_parser.receivedAnything() ? QString(detail::Truncated) : QString(detail::Reset),
+        QStringLiteral("The TLS connection failed: %1").arg(m_ssl->errorString()));
 }
 
 void HttpAttempt::sendRequest()
@@ -538,14 +564,15 @@ void HttpAttempt::sendRequest()
     if (!m_body.isEmpty() && !hasHeader(spec.headers, "content-type")) {
         const QByteArray t = m_body.trimmed();
         if (t.startsWith('{') || t.startsWith('['))
-            spec.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+            spec.headers.append(
+                { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
     }
     if (m_request.expectsJson() && !hasHeader(spec.headers, "accept"))
-        spec.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+        spec.headers.append({ QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json") });
     if (spec.absoluteForm) {
         const QByteArray auth = basicAuthorization(m_proxy);
         if (!auth.isEmpty() && !hasHeader(spec.headers, "proxy-authorization"))
-            spec.headers.append({QByteArrayLiteral("Proxy-Authorization"), auth});
+            spec.headers.append({ QByteArrayLiteral("Proxy-Authorization"), auth });
     }
     const QByteArray wire = writeHttpRequest(spec);
     if (m_ssl) {
@@ -565,15 +592,18 @@ void HttpAttempt::writeFinished()
 void HttpAttempt::writeFailed(int error)
 {
     if (m_stage == Stage::ProxyTunnel) {
-        fail(FailureClass::ProxyError, Phase::Connect, QString(detail::ProxyClosed),
-             QStringLiteral("The proxy closed the connection before the CONNECT was sent (%1)").arg(TcpConnection::errorText(error)));
+        fail(FailureClass::ProxyError,
+            Phase::Connect,
+            QString(detail::ProxyClosed),
+            QStringLiteral("The proxy closed the connection before the CONNECT was sent (%1)")
+                .arg(TcpConnection::errorText(error)));
         return;
     }
     fail(FailureClass::ConnectionReset,
-         Phase::Request,
-         QString(detail::Reset),
-         QStringLiteral("The server closed the connection while the request was being sent (%1)")
-             .arg(TcpConnection::errorText(error)));
+        Phase::Request,
+        QString(detail::Reset),
+        QStringLiteral("The server closed the connection while the request was being sent (%1)")
+            .arg(TcpConnection::errorText(error)));
 }
 
 void HttpAttempt::dataReceived(QByteArrayView data)
@@ -588,10 +618,12 @@ void HttpAttempt::peerClosed(int error)
 {
     if (m_stage == Stage::ProxyTunnel) {
         fail(FailureClass::ProxyError,
-             Phase::Connect,
-             QString(detail::ProxyClosed),
-             error == 0 ? QStringLiteral("The proxy closed the connection without answering the CONNECT")
-                        : QStringLiteral("The proxy reset the connection during the CONNECT (%1)").arg(TcpConnection::errorText(error)));
+            Phase::Connect,
+            QString(detail::ProxyClosed),
+            error == 0
+                ? QStringLiteral("The proxy closed the connection without answering the CONNECT")
+                : QStringLiteral("The proxy reset the connection during the CONNECT (%1)")
+                      .arg(TcpConnection::errorText(error)));
         return;
     }
     if (m_stage == Stage::Sending || m_stage == Stage::Receiving)
@@ -610,7 +642,7 @@ void HttpAttempt::responseBytes(QByteArrayView data)
         if (m_parser.error() == HttpResponseParser::Error::NotHttp)
             code = QString(detail::NotHttp);
         else if (m_parser.error() == HttpResponseParser::Error::HeadersTooLarge
-                 || m_parser.error() == HttpResponseParser::Error::TooManyHeaders)
+            || m_parser.error() == HttpResponseParser::Error::TooManyHeaders)
             code = QString(detail::HeadersTooLarge);
         QString what = m_parser.errorString();
         if (code == detail::NotHttp) {
@@ -619,7 +651,8 @@ void HttpAttempt::responseBytes(QByteArrayView data)
                 if (uchar(c) < 0x20 || uchar(c) >= 0x7f)
                     c = '.';
             }
-            what = QStringLiteral("the server answered with something that is not HTTP: \"%1\"").arg(QString::fromLatin1(head));
+            what = QStringLiteral("the server answered with something that is not HTTP: \"%1\"")
+                       .arg(QString::fromLatin1(head));
         }
         m_endNs = now();
         fail(FailureClass::InvalidResponse, Phase::Response, code, what);
@@ -649,17 +682,23 @@ void HttpAttempt::connectionEnded(int error)
     const Phase phase = m_stage == Stage::Sending ? Phase::Request : Phase::Response;
     if (!m_parser.receivedAnything()) {
         if (error == ECONNRESET) {
-            fail(FailureClass::ConnectionReset, phase, QString(detail::Reset),
-                 QStringLiteral("The server reset the connection (RST) without sending a response"));
+            fail(FailureClass::ConnectionReset,
+                phase,
+                QString(detail::Reset),
+                QStringLiteral("The server reset the connection (RST) without sending a response"));
         } else {
-            fail(FailureClass::ConnectionReset, phase, QString(detail::EmptyReply),
-                 QStringLiteral("The server closed the connection without sending a response (empty reply)"));
+            fail(FailureClass::ConnectionReset,
+                phase,
+                QString(detail::EmptyReply),
+                QStringLiteral(
+                    "The server closed the connection without sending a response (empty reply)"));
         }
         return;
     }
     QString msg;
     if (!m_parser.headersComplete()) {
-        msg = QStringLiteral("The connection closed in the middle of the response headers (%1 bytes received)")
+        msg = QStringLiteral(
+            "The connection closed in the middle of the response headers (%1 bytes received)")
                   .arg(m_parser.totalBytes());
     } else if (m_parser.contentLength() >= 0) {
         msg = QStringLiteral("The connection closed after %1 of %2 body bytes (HTTP %3)")
@@ -667,7 +706,8 @@ void HttpAttempt::connectionEnded(int error)
                   .arg(m_parser.contentLength())
                   .arg(m_parser.statusCode());
     } else {
-        msg = QStringLiteral("The connection closed before the chunked body ended (%1 body bytes, HTTP %2)")
+        msg = QStringLiteral(
+            "The connection closed before the chunked body ended (%1 body bytes, HTTP %2)")
                   .arg(m_parser.bodyBytesSeen())
                   .arg(m_parser.statusCode());
     }
@@ -689,40 +729,45 @@ bool HttpAttempt::followRedirect(int status)
     if (m_result.redirects.size() >= m_request.maxRedirects) {
         m_result.httpStatus = status;
         fail(FailureClass::TooManyRedirects,
-             Phase::Response,
-             QString(),
-             QStringLiteral("Stopped after %1 redirects (the limit); the next one was to %2")
-                 .arg(m_result.redirects.size())
-                 .arg(next.toString(QUrl::RemoveUserInfo)));
+            Phase::Response,
+            QString(),
+            QStringLiteral("Stopped after %1 redirects (the limit); the next one was to %2")
+                .arg(m_result.redirects.size())
+                .arg(next.toString(QUrl::RemoveUserInfo)));
         return true;
     }
     const QString scheme = next.scheme().toLower();
     if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
         m_result.httpStatus = status;
         fail(FailureClass::RedirectRefused,
-             Phase::Response,
-             QString(detail::UnsupportedScheme),
-             QStringLiteral("Refused to follow a redirect to '%1': only http and https are followed")
-                 .arg(next.toString(QUrl::RemoveUserInfo).left(200)));
+            Phase::Response,
+            QString(detail::UnsupportedScheme),
+            QStringLiteral("Refused to follow a redirect to '%1': only http and https are followed")
+                .arg(next.toString(QUrl::RemoveUserInfo).left(200)));
         return true;
     }
     if (m_https && scheme == QLatin1String("http")) {
         m_result.httpStatus = status;
         fail(FailureClass::RedirectRefused,
-             Phase::Response,
-             QString(detail::HttpsToHttp),
-             QStringLiteral("Refused to follow a redirect from https to plain http (%1)").arg(next.toString(QUrl::RemoveUserInfo)));
+            Phase::Response,
+            QString(detail::HttpsToHttp),
+            QStringLiteral("Refused to follow a redirect from https to plain http (%1)")
+                .arg(next.toString(QUrl::RemoveUserInfo)));
         return true;
     }
     if (next.host().isEmpty()) {
         m_result.httpStatus = status;
-        fail(FailureClass::RedirectRefused, Phase::Response, QString(detail::UnsupportedScheme),
-             QStringLiteral("Refused to follow a redirect without a host: '%1'").arg(QString::fromLatin1(location->left(200))));
+        fail(FailureClass::RedirectRefused,
+            Phase::Response,
+            QString(detail::UnsupportedScheme),
+            QStringLiteral("Refused to follow a redirect without a host: '%1'")
+                .arg(QString::fromLatin1(location->left(200))));
         return true;
     }
     m_result.redirects.append(next);
     // As Python requests does: 303 turns into GET; 301/302 turn a POST into GET; 307/308 keep both.
-    if ((status == 303 && m_method != "HEAD") || ((status == 301 || status == 302) && m_method == "POST")) {
+    if ((status == 303 && m_method != "HEAD")
+        || ((status == 301 || status == 302) && m_method == "POST")) {
         m_method = "GET";
         m_body.clear();
         removeHeader(m_headers, "content-type");
@@ -804,8 +849,9 @@ void HttpAttempt::deadlineReached(bool cancelled)
     if (m_stage == Stage::Done)
         return;
     m_result.cancelled = cancelled;
-    const QString after = cancelled ? QStringLiteral("Cancelled")
-                                    : QStringLiteral("Timed out after %1 ms").arg(m_request.timeoutMs);
+    const QString after = cancelled
+        ? QStringLiteral("Cancelled")
+        : QStringLiteral("Timed out after %1 ms").arg(m_request.timeoutMs);
     const bool proxy = !m_proxy.isEmpty();
     switch (m_stage) {
     case Stage::Idle:
@@ -815,11 +861,17 @@ void HttpAttempt::deadlineReached(bool cancelled)
         m_engine.resolver().cancel(m_lookupId);
         m_lookupId = 0;
         if (proxy)
-            fail(FailureClass::ProxyError, Phase::Dns, QString(detail::ProxyDns),
-                 QStringLiteral("%1 while looking up the proxy host '%2'").arg(after, m_connectHost));
+            fail(FailureClass::ProxyError,
+                Phase::Dns,
+                QString(detail::ProxyDns),
+                QStringLiteral("%1 while looking up the proxy host '%2'")
+                    .arg(after, m_connectHost));
         else
-            fail(FailureClass::DnsFailure, Phase::Dns, QString(detail::DnsTimeout),
-                 QStringLiteral("%1 waiting for the resolver to answer for '%2'").arg(after, m_connectHost));
+            fail(FailureClass::DnsFailure,
+                Phase::Dns,
+                QString(detail::DnsTimeout),
+                QStringLiteral("%1 waiting for the resolver to answer for '%2'")
+                    .arg(after, m_connectHost));
         return;
     case Stage::Connecting: {
         AddressTry t;
@@ -830,8 +882,9 @@ void HttpAttempt::deadlineReached(bool cancelled)
         t.error = QStringLiteral("no answer within %1 ms").arg(t.elapsedMs, 0, 'f', 0);
         m_result.addressTries.append(t);
         const QString msg = QStringLiteral("%1 connecting to %2%3 (no answer: packets dropped?)")
-                                .arg(after, proxy ? QStringLiteral("the proxy ") : QString(),
-                                     addressText(t.address, t.port));
+                                .arg(after,
+                                    proxy ? QStringLiteral("the proxy ") : QString(),
+                                    addressText(t.address, t.port));
         if (proxy)
             fail(FailureClass::ProxyError, Phase::Connect, QString(detail::ProxyTimeout), msg);
         else
@@ -839,37 +892,53 @@ void HttpAttempt::deadlineReached(bool cancelled)
         return;
     }
     case Stage::ProxyTunnel:
-        fail(FailureClass::ProxyError, Phase::Connect, QString(detail::ProxyTimeout),
-             QStringLiteral("%1 waiting for the proxy to answer the CONNECT").arg(after));
+        fail(FailureClass::ProxyError,
+            Phase::Connect,
+            QString(detail::ProxyTimeout),
+            QStringLiteral("%1 waiting for the proxy to answer the CONNECT").arg(after));
         return;
     case Stage::Tls:
-        fail(FailureClass::TlsError, Phase::Tls, QString(detail::TlsTimeout),
-             QStringLiteral("%1 during the TLS handshake with %2 (the server accepted the connection but "
-                            "did not complete the handshake)")
-                 .arg(after, m_result.connectedAddress));
+        fail(FailureClass::TlsError,
+            Phase::Tls,
+            QString(detail::TlsTimeout),
+            QStringLiteral(
+                "%1 during the TLS handshake with %2 (the server accepted the connection but "
+                "did not complete the handshake)")
+                .arg(after, m_result.connectedAddress));
         return;
     case Stage::Sending:
-        fail(FailureClass::ReadTimeout, Phase::Request, QString(detail::NoResponse),
-             QStringLiteral("%1 while sending the request: the server is not reading it").arg(after));
+        fail(FailureClass::ReadTimeout,
+            Phase::Request,
+            QString(detail::NoResponse),
+            QStringLiteral("%1 while sending the request: the server is not reading it")
+                .arg(after));
         return;
     case Stage::Receiving:
         m_endNs = now();
         if (!m_parser.receivedAnything()) {
-            fail(FailureClass::ReadTimeout, Phase::Response, QString(detail::NoResponse),
-                 QStringLiteral("%1: connected and sent the request, but no response came back").arg(after));
+            fail(FailureClass::ReadTimeout,
+                Phase::Response,
+                QString(detail::NoResponse),
+                QStringLiteral("%1: connected and sent the request, but no response came back")
+                    .arg(after));
         } else {
             m_result.httpStatus = m_parser.statusCode();
-            fail(FailureClass::ReadTimeout, Phase::Response, QString(detail::SlowBody),
-                 QStringLiteral("%1 with the response incomplete: %2 bytes received%3")
-                     .arg(after)
-                     .arg(m_parser.totalBytes())
-                     .arg(m_parser.statusCode() ? QStringLiteral(" (HTTP %1)").arg(m_parser.statusCode()) : QString()));
+            fail(FailureClass::ReadTimeout,
+                Phase::Response,
+                QString(detail::SlowBody),
+                QStringLiteral("%1 with the response incomplete: %2 bytes received%3")
+                    .arg(after)
+                    .arg(m_parser.totalBytes())
+                    .arg(m_parser.statusCode()
+                            ? QStringLiteral(" (HTTP %1)").arg(m_parser.statusCode())
+                            : QString()));
         }
         return;
     }
 }
 
-void HttpAttempt::fail(FailureClass cls, Phase phase, const QString &detailCode, const QString &message)
+void HttpAttempt::fail(
+    FailureClass cls, Phase phase, const QString &detailCode, const QString &message)
 {
     m_result.failureClass = cls;
     m_result.phase = phase;
@@ -907,7 +976,9 @@ void HttpAttempt::finish()
     closeConnection();
 
     PhaseTimings &t = m_result.timings;
-    auto ms = [](qint64 from, qint64 to) { return double(to - from) / 1e6; };
+    auto ms = [](qint64 from, qint64 to) {
+        return double(to - from) / 1e6;
+    };
     if (m_dnsDoneNs >= 0)
         t.dnsMs = ms(m_hopStartNs, m_dnsDoneNs);
     if (m_connectDoneNs >= 0)
@@ -939,17 +1010,20 @@ void HttpAttempt::finish()
             }
         }
         if (refused) {
-            m_result.warnings.append(QStringLiteral("%1 refused the connection on %2; %3 worked. Clients that try "
-                                                    "only the first address (%4) fail here.")
-                                         .arg(familyName(refused->address), addressText(refused->address, refused->port),
-                                              refused->address.protocol() == QAbstractSocket::IPv6Protocol
-                                                  ? QStringLiteral("IPv4")
-                                                  : QStringLiteral("IPv6"),
-                                              refused->address.toString()));
+            m_result.warnings.append(
+                QStringLiteral("%1 refused the connection on %2; %3 worked. Clients that try "
+                               "only the first address (%4) fail here.")
+                    .arg(familyName(refused->address),
+                        addressText(refused->address, refused->port),
+                        refused->address.protocol() == QAbstractSocket::IPv6Protocol
+                            ? QStringLiteral("IPv4")
+                            : QStringLiteral("IPv6"),
+                        refused->address.toString()));
         }
     }
-    qCDebug(lcProbe) << "attempt" << m_request.url.toString(QUrl::RemoveUserInfo) << "->" << classId(m_result.failureClass)
-                     << m_result.detail << "in" << t.totalMs << "ms";
+    qCDebug(lcProbe) << "attempt" << m_request.url.toString(QUrl::RemoveUserInfo) << "->"
+                     << classId(m_result.failureClass) << m_result.detail << "in" << t.totalMs
+                     << "ms";
     QMetaObject::invokeMethod(this, &HttpAttempt::finished, Qt::QueuedConnection);
 }
 

@@ -9,7 +9,8 @@
 
 namespace sw {
 
-Probe::Probe(ProbeEngine &engine, const ProbeRequest &request, const RetryPolicy &policy, QObject *parent)
+Probe::Probe(
+    ProbeEngine &engine, const ProbeRequest &request, const RetryPolicy &policy, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
     , m_request(request)
@@ -59,13 +60,14 @@ void Probe::attemptDone()
         return;
     }
     const RetryDecision d = decideRetry(m_policy,
-                                        int(m_result.attempts.size()),
-                                        r.retryable,
-                                        r.retryAfterMs,
-                                        double(m_clock.nsecsElapsed()) / 1e6,
-                                        double(m_request.timeoutMs),
-                                        m_random);
-    qCDebug(lcRetry) << "after attempt" << index + 1 << classId(r.failureClass) << "retry:" << d.retry << d.reason;
+        int(m_result.attempts.size()),
+        r.retryable,
+        r.retryAfterMs,
+        double(m_clock.nsecsElapsed()) / 1e6,
+        double(m_request.timeoutMs),
+        m_random);
+    qCDebug(lcRetry) << "after attempt" << index + 1 << classId(r.failureClass)
+                     << "retry:" << d.retry << d.reason;
     if (!d.retry) {
         finish();
         return;

@@ -23,7 +23,10 @@ class Probe : public QObject
 {
     Q_OBJECT
 public:
-    Probe(ProbeEngine &engine, const ProbeRequest &request, const RetryPolicy &policy, QObject *parent = nullptr);
+    Probe(ProbeEngine &engine,
+        const ProbeRequest &request,
+        const RetryPolicy &policy,
+        QObject *parent = nullptr);
     ~Probe() override;
 
     // For tests: where the jitter comes from (values in [0, 1)). Default: QRandomGenerator.

@@ -8,12 +8,12 @@ namespace sw {
 ProbeEngine::ProbeEngine(QObject *parent)
     : QObject(parent)
     , m_envProxy(ProxyConfig::fromEnvironment(QProcessEnvironment::systemEnvironment()))
-{
-}
+{ }
 
 ProbeEngine::~ProbeEngine() = default;
 
-Probe *ProbeEngine::createProbe(const ProbeRequest &request, const RetryPolicy &policy, QObject *parent)
+Probe *ProbeEngine::createProbe(
+    const ProbeRequest &request, const RetryPolicy &policy, QObject *parent)
 {
     return new Probe(*this, request, policy, parent);
 }

@@ -31,7 +31,8 @@ public:
 
     // A probe (one attempt, or several with retries), not yet started: connect to its signals,
     // then call start(). Owned by `parent` (or the caller when null).
-    Probe *createProbe(const ProbeRequest &request, const RetryPolicy &policy = {}, QObject *parent = nullptr);
+    Probe *createProbe(
+        const ProbeRequest &request, const RetryPolicy &policy = {}, QObject *parent = nullptr);
 
     // A single attempt, not yet started.
     HttpAttempt *createAttempt(const ProbeRequest &request, QObject *parent = nullptr);

@@ -36,7 +36,7 @@ struct ResolveOverride {
 };
 
 struct TlsOptions {
-    QString caFile;        // extra CA certificates (PEM), trusted besides the system store
+    QString caFile; // extra CA certificates (PEM), trusted besides the system store
     bool insecure = false; // verify nothing; reported in the result and every output
     QString clientCertFile;
     QString clientKeyFile;
@@ -56,9 +56,9 @@ struct ResponseRule {
 
 struct Validation {
     QList<int> expectedStatuses; // empty = any 2xx
-    bool expectJson = false;     // implied by requiredPointers
+    bool expectJson = false; // implied by requiredPointers
     QStringList requiredPointers; // RFC 6901 JSON pointers that must exist, e.g. "/predictions"
-    double sloMs = 0;             // 0 = no SLO; a slower success is degraded (slow_response)
+    double sloMs = 0; // 0 = no SLO; a slower success is degraded (slow_response)
     QRegularExpression bodyMustMatch; // optional; empty = no check
 };
 
@@ -72,7 +72,7 @@ struct ProbeRequest {
 
     int connectTimeoutMs = 5000;
     int timeoutMs = 10000; // overall deadline of one attempt, redirects included
-    int maxRedirects = 5;  // 0 = do not follow
+    int maxRedirects = 5; // 0 = do not follow
     qint64 bodyCap = 1024 * 1024;
 
     IpPreference ipPreference = IpPreference::System;
@@ -85,7 +85,10 @@ struct ProbeRequest {
     Validation validation;
     QList<ResponseRule> rules;
 
-    bool expectsJson() const { return validation.expectJson || !validation.requiredPointers.isEmpty(); }
+    bool expectsJson() const
+    {
+        return validation.expectJson || !validation.requiredPointers.isEmpty();
+    }
 };
 
 // Checks that a request can be attempted at all: scheme http(s), a host, sane numbers.

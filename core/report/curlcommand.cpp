@@ -24,7 +24,7 @@ QString shellQuote(const QString &word)
 
 QString curlCommand(const ProbeRequest &request, const QString &effectiveProxy)
 {
-    QStringList args{QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-i")};
+    QStringList args { QStringLiteral("curl"), QStringLiteral("-sS"), QStringLiteral("-i") };
     if (request.method != "GET" || !request.body.isEmpty()) {
         if (!(request.method == "POST" && !request.body.isEmpty()))
             args << QStringLiteral("-X") << shellQuote(QString::fromLatin1(request.method));
@@ -32,23 +32,26 @@ QString curlCommand(const ProbeRequest &request, const QString &effectiveProxy)
     for (const auto &[name, value] : request.headers) {
         args << QStringLiteral("-H")
              << shellQuote(QString::fromLatin1(name) + QStringLiteral(": ")
-                           + QString::fromUtf8(Redact::headerValue(name, value)));
+                    + QString::fromUtf8(Redact::headerValue(name, value)));
     }
     if (!request.body.isEmpty() && !hasHeader(request.headers, "content-type")) {
         const QByteArray t = request.body.trimmed();
         if (t.startsWith('{') || t.startsWith('['))
-            args << QStringLiteral("-H") << shellQuote(QStringLiteral("Content-Type: application/json"));
+            args << QStringLiteral("-H")
+                 << shellQuote(QStringLiteral("Content-Type: application/json"));
     }
     if (!request.hostHeader.isEmpty())
         args << QStringLiteral("-H") << shellQuote(QStringLiteral("Host: ") + request.hostHeader);
     if (!request.body.isEmpty())
         args << QStringLiteral("--data-raw") << shellQuote(QString::fromUtf8(request.body));
 
-    args << QStringLiteral("--connect-timeout") << QString::number(request.connectTimeoutMs / 1000.0, 'g', 6);
+    args << QStringLiteral("--connect-timeout")
+         << QString::number(request.connectTimeoutMs / 1000.0, 'g', 6);
     args << QStringLiteral("--max-time") << QString::number(request.timeoutMs / 1000.0, 'g', 6);
     if (request.maxRedirects > 0) {
-        args << QStringLiteral("-L") << QStringLiteral("--max-redirs") << QString::number(request.maxRedirects)
-             << QStringLiteral("--proto-redir") << QStringLiteral("=http,https");
+        args << QStringLiteral("-L") << QStringLiteral("--max-redirs")
+             << QString::number(request.maxRedirects) << QStringLiteral("--proto-redir")
+             << QStringLiteral("=http,https");
     }
 
     if (effectiveProxy.isEmpty())
@@ -69,10 +72,14 @@ QString curlCommand(const ProbeRequest &request, const QString &effectiveProxy)
     for (const ResolveOverride &o : request.resolveOverrides) {
         QStringList addrs;
         for (const QHostAddress &a : o.addresses)
-            addrs << (a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(a.toString()) : a.toString());
+            addrs << (a.protocol() == QAbstractSocket::IPv6Protocol
+                    ? QStringLiteral("[%1]").arg(a.toString())
+                    : a.toString());
         args << QStringLiteral("--resolve")
-             << shellQuote(QStringLiteral("%1:%2:%3").arg(o.host, o.port ? QString::number(o.port) : QStringLiteral("*"),
-                                                          addrs.join(QLatin1Char(','))));
+             << shellQuote(QStringLiteral("%1:%2:%3")
+                               .arg(o.host,
+                                   o.port ? QString::number(o.port) : QStringLiteral("*"),
+                                   addrs.join(QLatin1Char(','))));
     }
     if (request.tls.insecure)
         args << QStringLiteral("--insecure");

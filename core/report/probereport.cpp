@@ -32,7 +32,8 @@ QJsonArray commandsToJson(const QList<KbCommand> &commands)
 {
     QJsonArray a;
     for (const KbCommand &c : commands)
-        a.append(QJsonObject{{QStringLiteral("text"), c.text}, {QStringLiteral("command"), strOrNull(c.command)}});
+        a.append(QJsonObject { { QStringLiteral("text"), c.text },
+            { QStringLiteral("command"), strOrNull(c.command) } });
     return a;
 }
 
@@ -43,7 +44,8 @@ QString effectiveProxy(const ProbeResult &result)
 
 } // namespace
 
-ProbeReport makeReport(const ProbeRequest &request, const ProbeResult &result, const KnowledgeBase &knowledge)
+ProbeReport makeReport(
+    const ProbeRequest &request, const ProbeResult &result, const KnowledgeBase &knowledge)
 {
     ProbeReport rep;
     rep.request = request;
@@ -58,14 +60,14 @@ ProbeReport makeReport(const ProbeRequest &request, const ProbeResult &result, c
 
 QJsonObject timingsToJson(const PhaseTimings &t)
 {
-    return QJsonObject{
-        {QStringLiteral("dns"), optMs(t.dnsMs)},
-        {QStringLiteral("connect"), optMs(t.connectMs)},
-        {QStringLiteral("tls"), optMs(t.tlsMs)},
-        {QStringLiteral("ttfb"), optMs(t.ttfbMs)},
-        {QStringLiteral("transfer"), optMs(t.transferMs)},
-        {QStringLiteral("total"), std::round(t.totalMs * 1000.0) / 1000.0},
-        {QStringLiteral("redirect"), std::round(t.redirectMs * 1000.0) / 1000.0},
+    return QJsonObject {
+        { QStringLiteral("dns"), optMs(t.dnsMs) },
+        { QStringLiteral("connect"), optMs(t.connectMs) },
+        { QStringLiteral("tls"), optMs(t.tlsMs) },
+        { QStringLiteral("ttfb"), optMs(t.ttfbMs) },
+        { QStringLiteral("transfer"), optMs(t.transferMs) },
+        { QStringLiteral("total"), std::round(t.totalMs * 1000.0) / 1000.0 },
+        { QStringLiteral("redirect"), std::round(t.redirectMs * 1000.0) / 1000.0 },
     };
 }
 
@@ -74,58 +76,72 @@ QJsonObject attemptToJson(const ProbeAttempt &a)
     const AttemptResult &r = a.result;
     QJsonArray tries;
     for (const AddressTry &t : r.addressTries) {
-        tries.append(QJsonObject{
-            {QStringLiteral("address"), t.address.toString()},
-            {QStringLiteral("port"), t.port},
-            {QStringLiteral("connected"), t.connected},
-            {QStringLiteral("error"), strOrNull(t.error)},
-            {QStringLiteral("class"), t.connected ? QJsonValue(QJsonValue::Null) : QJsonValue(QString(classId(t.errorClass)))},
-            {QStringLiteral("ms"), std::round(t.elapsedMs * 1000.0) / 1000.0},
+        tries.append(QJsonObject {
+            { QStringLiteral("address"), t.address.toString() },
+            { QStringLiteral("port"), t.port },
+            { QStringLiteral("connected"), t.connected },
+            { QStringLiteral("error"), strOrNull(t.error) },
+            { QStringLiteral("class"),
+                t.connected ? QJsonValue(QJsonValue::Null)
+                            : QJsonValue(QString(classId(t.errorClass))) },
+            { QStringLiteral("ms"), std::round(t.elapsedMs * 1000.0) / 1000.0 },
         });
     }
     QJsonArray redirects;
     for (const QUrl &u : r.redirects)
         redirects.append(Redact::urlString(u));
-    QJsonObject o{
-        {QStringLiteral("status"), QString(statusId(statusOf(r.failureClass)))},
-        {QStringLiteral("class"), QString(classId(r.failureClass))},
-        {QStringLiteral("phase"), r.phase == Phase::None ? QJsonValue(QJsonValue::Null) : QJsonValue(QString(phaseId(r.phase)))},
-        {QStringLiteral("detail"), strOrNull(r.detail)},
-        {QStringLiteral("http_status"), r.httpStatus ? QJsonValue(r.httpStatus) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("error"), r.isSuccess() && r.failureClass == FailureClass::Ok ? QJsonValue(QJsonValue::Null) : QJsonValue(r.message)},
-        {QStringLiteral("message"), r.message},
-        {QStringLiteral("server_error"), strOrNull(r.serverError)},
-        {QStringLiteral("retry_after_ms"), optMs(r.retryAfterMs)},
-        {QStringLiteral("retryable"), r.retryable},
-        {QStringLiteral("cancelled"), r.cancelled},
-        {QStringLiteral("started_at"), r.startedAt.toString(Qt::ISODateWithMs)},
-        {QStringLiteral("wait_before_ms"), std::round(a.waitBeforeMs * 1000.0) / 1000.0},
-        {QStringLiteral("wait_reason"), strOrNull(a.waitReason)},
-        {QStringLiteral("timings_ms"), timingsToJson(r.timings)},
-        {QStringLiteral("resolved"), QJsonArray::fromStringList(r.resolvedAddresses)},
-        {QStringLiteral("addresses_tried"), tries},
-        {QStringLiteral("connected_address"), strOrNull(r.connectedAddress)},
-        {QStringLiteral("proxy"), strOrNull(r.proxyUsed)},
-        {QStringLiteral("proxy_source"), strOrNull(r.proxySource)},
-        {QStringLiteral("redirects"), redirects},
-        {QStringLiteral("final_url"), Redact::urlString(r.finalUrl.isEmpty() ? r.url : r.finalUrl)},
-        {QStringLiteral("content_type"), strOrNull(r.contentType)},
-        {QStringLiteral("body_bytes"), r.bodyBytes},
-        {QStringLiteral("body_truncated"), r.bodyTruncated},
-        {QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings)},
+    QJsonObject o {
+        { QStringLiteral("status"), QString(statusId(statusOf(r.failureClass))) },
+        { QStringLiteral("class"), QString(classId(r.failureClass)) },
+        { QStringLiteral("phase"),
+            r.phase == Phase::None ? QJsonValue(QJsonValue::Null)
+                                   : QJsonValue(QString(phaseId(r.phase))) },
+        { QStringLiteral("detail"), strOrNull(r.detail) },
+        { QStringLiteral("http_status"),
+            r.httpStatus ? QJsonValue(r.httpStatus) : QJsonValue(QJsonValue::Null) },
+        { QStringLiteral("error"),
+            r.isSuccess() && r.failureClass == FailureClass::Ok ? QJsonValue(QJsonValue::Null)
+                                                                : QJsonValue(r.message) },
+        { QStringLiteral("message"), r.message },
+        { QStringLiteral("server_error"), strOrNull(r.serverError) },
+        { QStringLiteral("retry_after_ms"), optMs(r.retryAfterMs) },
+        { QStringLiteral("retryable"), r.retryable },
+        { QStringLiteral("cancelled"), r.cancelled },
+        { QStringLiteral("started_at"), r.startedAt.toString(Qt::ISODateWithMs) },
+        { QStringLiteral("wait_before_ms"), std::round(a.waitBeforeMs * 1000.0) / 1000.0 },
+        { QStringLiteral("wait_reason"), strOrNull(a.waitReason) },
+        { QStringLiteral("timings_ms"), timingsToJson(r.timings) },
+        { QStringLiteral("resolved"), QJsonArray::fromStringList(r.resolvedAddresses) },
+        { QStringLiteral("addresses_tried"), tries },
+        { QStringLiteral("connected_address"), strOrNull(r.connectedAddress) },
+        { QStringLiteral("proxy"), strOrNull(r.proxyUsed) },
+        { QStringLiteral("proxy_source"), strOrNull(r.proxySource) },
+        { QStringLiteral("redirects"), redirects },
+        { QStringLiteral("final_url"),
+            Redact::urlString(r.finalUrl.isEmpty() ? r.url : r.finalUrl) },
+        { QStringLiteral("content_type"), strOrNull(r.contentType) },
+        { QStringLiteral("body_bytes"), r.bodyBytes },
+        { QStringLiteral("body_truncated"), r.bodyTruncated },
+        { QStringLiteral("warnings"), QJsonArray::fromStringList(r.warnings) },
     };
     if (r.tls.used) {
         o.insert(QStringLiteral("tls"),
-                 QJsonObject{
-                     {QStringLiteral("insecure"), r.tls.insecure},
-                     {QStringLiteral("protocol"), strOrNull(r.tls.protocol)},
-                     {QStringLiteral("cipher"), strOrNull(r.tls.cipher)},
-                     {QStringLiteral("subject"), strOrNull(r.tls.peerSubject)},
-                     {QStringLiteral("issuer"), strOrNull(r.tls.peerIssuer)},
-                     {QStringLiteral("not_after"), r.tls.peerNotAfter.isValid() ? QJsonValue(r.tls.peerNotAfter.toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null)},
-                     {QStringLiteral("chain_earliest_not_after"), r.tls.chainEarliestNotAfter.isValid() ? QJsonValue(r.tls.chainEarliestNotAfter.toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null)},
-                     {QStringLiteral("verify_errors"), QJsonArray::fromStringList(r.tls.verifyErrors)},
-                 });
+            QJsonObject {
+                { QStringLiteral("insecure"), r.tls.insecure },
+                { QStringLiteral("protocol"), strOrNull(r.tls.protocol) },
+                { QStringLiteral("cipher"), strOrNull(r.tls.cipher) },
+                { QStringLiteral("subject"), strOrNull(r.tls.peerSubject) },
+                { QStringLiteral("issuer"), strOrNull(r.tls.peerIssuer) },
+                { QStringLiteral("not_after"),
+                    r.tls.peerNotAfter.isValid()
+                        ? QJsonValue(r.tls.peerNotAfter.toString(Qt::ISODate))
+                        : QJsonValue(QJsonValue::Null) },
+                { QStringLiteral("chain_earliest_not_after"),
+                    r.tls.chainEarliestNotAfter.isValid()
+                        ? QJsonValue(r.tls.chainEarliestNotAfter.toString(Qt::ISODate))
+                        : QJsonValue(QJsonValue::Null) },
+                { QStringLiteral("verify_errors"), QJsonArray::fromStringList(r.tls.verifyErrors) },
+            });
     } else {
         o.insert(QStringLiteral("tls"), QJsonValue(QJsonValue::Null));
     }
@@ -152,24 +168,24 @@ QJsonObject toJson(const ProbeReport &rep)
     const Diagnosis &d = rep.diagnosis;
     QJsonArray causes;
     for (const RankedCause &c : d.causes) {
-        causes.append(QJsonObject{
-            {QStringLiteral("id"), c.id},
-            {QStringLiteral("title"), c.title},
-            {QStringLiteral("explanation"), c.explanation},
-            {QStringLiteral("score"), c.score},
-            {QStringLiteral("because"), QJsonArray::fromStringList(c.because)},
-            {QStringLiteral("checks"), commandsToJson(c.checks)},
-            {QStringLiteral("fixes"), commandsToJson(c.fixes)},
+        causes.append(QJsonObject {
+            { QStringLiteral("id"), c.id },
+            { QStringLiteral("title"), c.title },
+            { QStringLiteral("explanation"), c.explanation },
+            { QStringLiteral("score"), c.score },
+            { QStringLiteral("because"), QJsonArray::fromStringList(c.because) },
+            { QStringLiteral("checks"), commandsToJson(c.checks) },
+            { QStringLiteral("fixes"), commandsToJson(c.fixes) },
         });
     }
     o.insert(QStringLiteral("diagnosis"),
-             QJsonObject{
-                 {QStringLiteral("title"), d.title},
-                 {QStringLiteral("summary"), d.summary},
-                 {QStringLiteral("causes"), causes},
-                 {QStringLiteral("fixes"), commandsToJson(d.fixes)},
-                 {QStringLiteral("evidence"), QJsonArray::fromStringList(d.evidence)},
-             });
+        QJsonObject {
+            { QStringLiteral("title"), d.title },
+            { QStringLiteral("summary"), d.summary },
+            { QStringLiteral("causes"), causes },
+            { QStringLiteral("fixes"), commandsToJson(d.fixes) },
+            { QStringLiteral("evidence"), QJsonArray::fromStringList(d.evidence) },
+        });
     o.insert(QStringLiteral("curl"), rep.curl);
     return o;
 }
@@ -181,8 +197,10 @@ QString formatText(const ProbeReport &rep)
     const Diagnosis &d = rep.diagnosis;
     QString out;
     const QString status = QString(statusId(res.status())).toUpper();
-    out += QStringLiteral("%1  %2  %3\n").arg(status, d.title.isEmpty() ? QString(classId(r.failureClass)) : d.title,
-                                               Redact::urlString(rep.request.url));
+    out += QStringLiteral("%1  %2  %3\n")
+               .arg(status,
+                   d.title.isEmpty() ? QString(classId(r.failureClass)) : d.title,
+                   Redact::urlString(rep.request.url));
     out += QStringLiteral("      class %1").arg(classId(r.failureClass));
     if (!r.detail.isEmpty())
         out += QStringLiteral(" / %1").arg(r.detail);
@@ -196,14 +214,21 @@ QString formatText(const ProbeReport &rep)
     if (!d.summary.isEmpty() && d.summary != r.message)
         out += QStringLiteral("      %1\n").arg(d.summary);
     if (res.recoveredAfterRetry())
-        out += QStringLiteral("      Recovered after %1 attempts: the earlier failures are listed below.\n").arg(res.attempts.size());
+        out += QStringLiteral(
+            "      Recovered after %1 attempts: the earlier failures are listed below.\n")
+                   .arg(res.attempts.size());
     if (res.cancelled)
         out += QStringLiteral("      Cancelled.\n");
 
     const PhaseTimings &t = r.timings;
-    out += QStringLiteral("\nTimings (ms): dns %1 | connect %2 | tls %3 | ttfb %4 | transfer %5 | total %6\n")
-               .arg(fmtMs(t.dnsMs), fmtMs(t.connectMs), fmtMs(t.tlsMs), fmtMs(t.ttfbMs), fmtMs(t.transferMs),
-                    fmtMs(t.totalMs));
+    out += QStringLiteral(
+        "\nTimings (ms): dns %1 | connect %2 | tls %3 | ttfb %4 | transfer %5 | total %6\n")
+               .arg(fmtMs(t.dnsMs),
+                   fmtMs(t.connectMs),
+                   fmtMs(t.tlsMs),
+                   fmtMs(t.ttfbMs),
+                   fmtMs(t.transferMs),
+                   fmtMs(t.totalMs));
 
     if (!d.evidence.isEmpty()) {
         out += QStringLiteral("\nWhat was checked and seen:\n");

@@ -19,7 +19,8 @@ struct ProbeReport {
 
 // Builds the report: evidence, diagnosis from the knowledge base, curl command.
 class KnowledgeBase;
-ProbeReport makeReport(const ProbeRequest &request, const ProbeResult &result, const KnowledgeBase &knowledge);
+ProbeReport makeReport(
+    const ProbeRequest &request, const ProbeResult &result, const KnowledgeBase &knowledge);
 
 // Plain text for a terminal: class in words, phase, timings, evidence, causes, fixes, curl.
 QString formatText(const ProbeReport &report);

@@ -7,13 +7,22 @@ namespace sw::Redact {
 bool isSensitiveQueryKey(QStringView key)
 {
     const QString k = key.toString().toLower();
-    static const char *const exact[] = {"key", "code", "sig", "auth", "jwt", "session", "pass", "pwd"};
+    static const char *const exact[]
+        = { "key", "code", "sig", "auth", "jwt", "session", "pass", "pwd" };
     for (const char *e : exact) {
         if (k == QLatin1String(e))
             return true;
     }
-    static const char *const parts[] = {"token", "secret", "password", "apikey", "api_key", "api-key", "signature",
-                                        "credential", "access_key", "private"};
+    static const char *const parts[] = { "token",
+        "secret",
+        "password",
+        "apikey",
+        "api_key",
+        "api-key",
+        "signature",
+        "credential",
+        "access_key",
+        "private" };
     for (const char *p : parts) {
         if (k.contains(QLatin1String(p)))
             return true;
@@ -68,7 +77,7 @@ HttpHeaders headers(const HttpHeaders &in)
     HttpHeaders out;
     out.reserve(in.size());
     for (const auto &[n, v] : in)
-        out.append({n, headerValue(n, v)});
+        out.append({ n, headerValue(n, v) });
     return out;
 }
 

@@ -12,7 +12,7 @@ namespace sw {
 // and the values of credential headers (Authorization, X-API-Key, Cookie, ...).
 namespace Redact {
 
-inline constexpr QLatin1StringView Mask{"***"};
+inline constexpr QLatin1StringView Mask { "***" };
 
 QUrl url(const QUrl &url);
 QString urlString(const QUrl &url);

@@ -30,14 +30,22 @@ constexpr qint64 kMaxDelaySeconds = qint64(10) * 365 * 24 * 3600; // 10 years
 constexpr double kMaxDelayMs = double(kMaxDelaySeconds) * 1000.0;
 
 constexpr std::array<QLatin1StringView, 7> kShortDayNames = {
-    QLatin1StringView("Mon"), QLatin1StringView("Tue"), QLatin1StringView("Wed"),
-    QLatin1StringView("Thu"), QLatin1StringView("Fri"), QLatin1StringView("Sat"),
+    QLatin1StringView("Mon"),
+    QLatin1StringView("Tue"),
+    QLatin1StringView("Wed"),
+    QLatin1StringView("Thu"),
+    QLatin1StringView("Fri"),
+    QLatin1StringView("Sat"),
     QLatin1StringView("Sun"),
 };
 
 constexpr std::array<QLatin1StringView, 7> kLongDayNames = {
-    QLatin1StringView("Monday"),   QLatin1StringView("Tuesday"), QLatin1StringView("Wednesday"),
-    QLatin1StringView("Thursday"), QLatin1StringView("Friday"),  QLatin1StringView("Saturday"),
+    QLatin1StringView("Monday"),
+    QLatin1StringView("Tuesday"),
+    QLatin1StringView("Wednesday"),
+    QLatin1StringView("Thursday"),
+    QLatin1StringView("Friday"),
+    QLatin1StringView("Saturday"),
     QLatin1StringView("Sunday"),
 };
 
@@ -57,8 +65,7 @@ bool allAsciiDigits(QStringView s)
     return true;
 }
 
-template<std::size_t N>
-bool isOneOf(QStringView s, const std::array<QLatin1StringView, N> &names)
+template<std::size_t N> bool isOneOf(QStringView s, const std::array<QLatin1StringView, N> &names)
 {
     for (const QLatin1StringView &n : names) {
         if (s == n) // case-sensitive, as RFC 9110's ABNF has it

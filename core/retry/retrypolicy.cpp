@@ -54,7 +54,8 @@ double backoffCeilingMs(const RetryPolicy &policy, int retryIndex)
     return std::min(cap, grown);
 }
 
-double backoffDelayMs(const RetryPolicy &policy, int retryIndex, const std::function<double()> &random01)
+double backoffDelayMs(
+    const RetryPolicy &policy, int retryIndex, const std::function<double()> &random01)
 {
     const double ceiling = backoffCeilingMs(policy, retryIndex);
     // An infinite cap with an overflowing base * 2^n: draw from the largest finite range instead.
@@ -64,12 +65,12 @@ double backoffDelayMs(const RetryPolicy &policy, int retryIndex, const std::func
 }
 
 RetryDecision decideRetry(const RetryPolicy &policy,
-                          int attemptsSoFar,
-                          bool retryable,
-                          std::optional<double> retryAfterMs,
-                          double elapsedMs,
-                          double attemptTimeoutMs,
-                          const std::function<double()> &random01)
+    int attemptsSoFar,
+    bool retryable,
+    std::optional<double> retryAfterMs,
+    double elapsedMs,
+    double attemptTimeoutMs,
+    const std::function<double()> &random01)
 {
     RetryDecision d;
     const int maxAttempts = std::max(1, policy.maxAttempts);
@@ -79,7 +80,8 @@ RetryDecision decideRetry(const RetryPolicy &policy,
         return d;
     }
     if (attemptsSoFar >= maxAttempts) {
-        d.reason = QStringLiteral("attempts exhausted (%1 of %2)").arg(attemptsSoFar).arg(maxAttempts);
+        d.reason
+            = QStringLiteral("attempts exhausted (%1 of %2)").arg(attemptsSoFar).arg(maxAttempts);
         return d;
     }
 
@@ -96,7 +98,10 @@ RetryDecision decideRetry(const RetryPolicy &policy,
             why += QStringLiteral(", capped at %1").arg(seconds(delay));
     } else {
         delay = backoffDelayMs(policy, std::max(0, attemptsSoFar - 1), random01);
-        why = QStringLiteral("backoff %1 (attempt %2 of %3)").arg(seconds(delay)).arg(nextAttempt).arg(maxAttempts);
+        why = QStringLiteral("backoff %1 (attempt %2 of %3)")
+                  .arg(seconds(delay))
+                  .arg(nextAttempt)
+                  .arg(maxAttempts);
     }
 
     const double deadline = nonNegative(policy.overallDeadlineMs);

@@ -110,7 +110,8 @@ void TestProbeCli::initTestCase()
     m_selfSigned.setCertificate(TlsFixtures::Cert::SelfSigned);
     m_expired.setCertificate(TlsFixtures::Cert::Expired);
     m_wrongHost.setCertificate(TlsFixtures::Cert::WrongHost);
-    QVERIFY(m_selfSigned.listenOnLoopback() && m_expired.listenOnLoopback() && m_wrongHost.listenOnLoopback());
+    QVERIFY(m_selfSigned.listenOnLoopback() && m_expired.listenOnLoopback()
+        && m_wrongHost.listenOnLoopback());
     QVERIFY(m_proxy.listenOnLoopback());
     m_proxy.setCredentials(QStringLiteral("user"), QStringLiteral("pw"));
     QVERIFY2(m_dropped.isValid(), qPrintable(m_dropped.errorString()));
@@ -128,7 +129,8 @@ QStringList TestProbeCli::expand(const QString &args) const
     s.replace(QLatin1String("{selfsigned}"), QString::number(m_selfSigned.serverPort()));
     s.replace(QLatin1String("{expired}"), QString::number(m_expired.serverPort()));
     s.replace(QLatin1String("{wronghost}"), QString::number(m_wrongHost.serverPort()));
-    s.replace(QLatin1String("{proxy}"), QStringLiteral("http://127.0.0.1:%1").arg(m_proxy.serverPort()));
+    s.replace(
+        QLatin1String("{proxy}"), QStringLiteral("http://127.0.0.1:%1").arg(m_proxy.serverPort()));
     s.replace(QLatin1String("{dropped}"), QString::number(m_dropped.port()));
     s.replace(QLatin1String("{refused}"), QString::number(m_refused));
     s.replace(QLatin1String("{ca}"), TlsFixtures::caCertificatePath());
@@ -139,17 +141,24 @@ Run TestProbeCli::run(const QStringList &args, const QString &wrapper)
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"})
+    for (const char *v : { "http_proxy",
+             "https_proxy",
+             "HTTP_PROXY",
+             "HTTPS_PROXY",
+             "all_proxy",
+             "ALL_PROXY",
+             "no_proxy",
+             "NO_PROXY" })
         env.remove(QLatin1String(v));
     p.setProcessEnvironment(env);
-    QStringList full = QStringList{QStringLiteral("probe")} + args;
+    QStringList full = QStringList { QStringLiteral("probe") } + args;
     if (wrapper.isEmpty()) {
         p.setProgram(servewatchBinary());
         p.setArguments(full);
     } else {
         QStringList w = shellSplit(wrapper);
         p.setProgram(w.takeFirst());
-        p.setArguments(w + QStringList{servewatchBinary()} + full);
+        p.setArguments(w + QStringList { servewatchBinary() } + full);
     }
     QSignalSpy done(&p, &QProcess::finished);
     QElapsedTimer wall;
@@ -182,22 +191,61 @@ void TestProbeCli::cases_data()
     QTest::addColumn<QString>("detail");
     QTest::addColumn<bool>("needsDns");
 
-    const QString predict = QStringLiteral("{demo}/predict -d '{\"instances\": [[1.0, 2.0]]}' --expect-json /predictions");
-    auto row = [](const char *name, const QString &scenario, const QString &args, int exitCode, const char *cls,
-                  const char *phase, const char *detail, bool dns = false) {
-        QTest::newRow(name) << scenario << args << exitCode << QString::fromLatin1(cls) << QString::fromLatin1(phase)
-                            << QString::fromLatin1(detail) << dns;
+    const QString predict = QStringLiteral(
+        "{demo}/predict -d '{\"instances\": [[1.0, 2.0]]}' --expect-json /predictions");
+    auto row = [](const char *name,
+                   const QString &scenario,
+                   const QString &args,
+                   int exitCode,
+                   const char *cls,
+                   const char *phase,
+                   const char *detail,
+                   bool dns = false) {
+        QTest::newRow(name) << scenario << args << exitCode << QString::fromLatin1(cls)
+                            << QString::fromLatin1(phase) << QString::fromLatin1(detail) << dns;
     };
-    auto s = [](const char *x) { return QString::fromLatin1(x); };
+    auto s = [](const char *x) {
+        return QString::fromLatin1(x);
+    };
     row("up", s("ok"), predict, 0, "ok", "", "");
-    row("degraded over the SLO", s("slow:150"), predict + s(" --slo-ms 50"), 1, "slow_response", "", "over_slo");
-    row("refused port", s("ok"), s("http://127.0.0.1:{refused}/predict"), 2, "connection_refused", "connect", "");
-    row("dropped SYNs", s("ok"), s("http://127.0.0.1:{dropped}/ --connect-timeout 0.3"), 2, "connect_timeout", "connect", "");
-    row("hang after the request", s("hang"), predict + s(" --timeout 0.4"), 2, "read_timeout", "response", "no_response");
+    row("degraded over the SLO",
+        s("slow:150"),
+        predict + s(" --slo-ms 50"),
+        1,
+        "slow_response",
+        "",
+        "over_slo");
+    row("refused port",
+        s("ok"),
+        s("http://127.0.0.1:{refused}/predict"),
+        2,
+        "connection_refused",
+        "connect",
+        "");
+    row("dropped SYNs",
+        s("ok"),
+        s("http://127.0.0.1:{dropped}/ --connect-timeout 0.3"),
+        2,
+        "connect_timeout",
+        "connect",
+        "");
+    row("hang after the request",
+        s("hang"),
+        predict + s(" --timeout 0.4"),
+        2,
+        "read_timeout",
+        "response",
+        "no_response");
     row("reset", s("reset"), predict, 2, "connection_reset", "response", "reset");
     row("empty reply", s("empty_reply"), predict, 2, "connection_reset", "response", "empty_reply");
     row("truncated body", s("truncated"), predict, 2, "connection_reset", "response", "truncated");
-    row("slow drip", s("drip:100"), predict + s(" --timeout 0.5"), 2, "read_timeout", "response", "slow_body");
+    row("slow drip",
+        s("drip:100"),
+        predict + s(" --timeout 0.5"),
+        2,
+        "read_timeout",
+        "response",
+        "slow_body");
     row("garbage bytes", s("garbage"), predict, 2, "invalid_response", "response", "not_http");
     row("401", s("unauthorized"), predict, 2, "http_auth", "response", "");
     row("403", s("status:403"), predict, 2, "http_auth", "response", "");
@@ -212,25 +260,132 @@ void TestProbeCli::cases_data()
     row("504", s("gateway_timeout"), predict, 2, "http_gateway_timeout", "response", "");
     row("HTML instead of JSON", s("html"), predict, 2, "invalid_response", "validate", "html");
     row("broken JSON", s("broken_json"), predict, 2, "invalid_response", "validate", "broken_json");
-    row("missing /predictions", s("missing_field"), predict, 2, "invalid_response", "validate", "missing_path");
+    row("missing /predictions",
+        s("missing_field"),
+        predict,
+        2,
+        "invalid_response",
+        "validate",
+        "missing_path");
     row("redirect loop", s("redirect_loop"), predict, 2, "too_many_redirects", "response", "");
-    row("redirect to file://", s("redirect_file"), predict, 2, "redirect_refused", "response", "unsupported_scheme");
-    row("oversized body", s("big_body"), predict, 2, "invalid_response", "response", "body_over_cap");
-    row("endless chunked body", s("endless_chunked"), predict, 2, "invalid_response", "response", "body_over_cap");
-    row("TLS self-signed", s("ok"), s("https://localhost:{selfsigned}/ --cacert {ca}"), 2, "tls_error", "tls", "self_signed");
-    row("TLS expired", s("ok"), s("https://localhost:{expired}/ --cacert {ca}"), 2, "tls_error", "tls", "expired");
-    row("TLS wrong host", s("ok"), s("https://localhost:{wronghost}/ --cacert {ca}"), 2, "tls_error", "tls", "hostname_mismatch");
-    row("TLS untrusted issuer", s("ok"), s("https://localhost:{tlsdemoport}/health"), 2, "tls_error", "tls", "untrusted_issuer");
+    row("redirect to file://",
+        s("redirect_file"),
+        predict,
+        2,
+        "redirect_refused",
+        "response",
+        "unsupported_scheme");
+    row("oversized body",
+        s("big_body"),
+        predict,
+        2,
+        "invalid_response",
+        "response",
+        "body_over_cap");
+    row("endless chunked body",
+        s("endless_chunked"),
+        predict,
+        2,
+        "invalid_response",
+        "response",
+        "body_over_cap");
+    row("TLS self-signed",
+        s("ok"),
+        s("https://localhost:{selfsigned}/ --cacert {ca}"),
+        2,
+        "tls_error",
+        "tls",
+        "self_signed");
+    row("TLS expired",
+        s("ok"),
+        s("https://localhost:{expired}/ --cacert {ca}"),
+        2,
+        "tls_error",
+        "tls",
+        "expired");
+    row("TLS wrong host",
+        s("ok"),
+        s("https://localhost:{wronghost}/ --cacert {ca}"),
+        2,
+        "tls_error",
+        "tls",
+        "hostname_mismatch");
+    row("TLS untrusted issuer",
+        s("ok"),
+        s("https://localhost:{tlsdemoport}/health"),
+        2,
+        "tls_error",
+        "tls",
+        "untrusted_issuer");
     row("TLS insecure", s("ok"), s("https://localhost:{selfsigned}/ --insecure"), 0, "ok", "", "");
-    row("HTTPS to a plain HTTP port", s("ok"), s("https://127.0.0.1:{demoport}/health"), 2, "tls_error", "tls", "not_tls");
-    row("https to http redirect", s("ok"), s("https://localhost:{tlsdemoport}/health --cacert {ca}"), 2, "redirect_refused", "response", "https_to_http");
-    row("proxy refused", s("ok"), s("{demo}/health --proxy http://127.0.0.1:{refused}"), 2, "proxy_error", "connect", "refused");
-    row("proxy 407", s("ok"), s("https://localhost:{tlsdemoport}/health --cacert {ca} --proxy {proxy}"), 2, "proxy_error", "connect", "auth_required");
-    row("NXDOMAIN", s("ok"), s("http://nx.sw.test:{demoport}/health"), 2, "dns_failure", "dns", "nxdomain", true);
-    row("DNS timeout", s("ok"), s("http://silent.sw.test:{demoport}/health --timeout 0.5"), 2, "dns_failure", "dns", "timeout", true);
-    row("DNS SERVFAIL", s("ok"), s("http://servfail.sw.test:{demoport}/health"), 2, "dns_failure", "dns", "temporary", true);
-    row("dual stack falls back to IPv4", s("ok"), s("http://dual.sw.test:{demoport}/health --prefer-ipv6"), 0, "ok", "", "", true);
-    row("dual stack, IPv6 only", s("ok"), s("http://dual.sw.test:{demoport}/health -6"), 2, "connection_refused", "connect", "", true);
+    row("HTTPS to a plain HTTP port",
+        s("ok"),
+        s("https://127.0.0.1:{demoport}/health"),
+        2,
+        "tls_error",
+        "tls",
+        "not_tls");
+    row("https to http redirect",
+        s("ok"),
+        s("https://localhost:{tlsdemoport}/health --cacert {ca}"),
+        2,
+        "redirect_refused",
+        "response",
+        "https_to_http");
+    row("proxy refused",
+        s("ok"),
+        s("{demo}/health --proxy http://127.0.0.1:{refused}"),
+        2,
+        "proxy_error",
+        "connect",
+        "refused");
+    row("proxy 407",
+        s("ok"),
+        s("https://localhost:{tlsdemoport}/health --cacert {ca} --proxy {proxy}"),
+        2,
+        "proxy_error",
+        "connect",
+        "auth_required");
+    row("NXDOMAIN",
+        s("ok"),
+        s("http://nx.sw.test:{demoport}/health"),
+        2,
+        "dns_failure",
+        "dns",
+        "nxdomain",
+        true);
+    row("DNS timeout",
+        s("ok"),
+        s("http://silent.sw.test:{demoport}/health --timeout 0.5"),
+        2,
+        "dns_failure",
+        "dns",
+        "timeout",
+        true);
+    row("DNS SERVFAIL",
+        s("ok"),
+        s("http://servfail.sw.test:{demoport}/health"),
+        2,
+        "dns_failure",
+        "dns",
+        "temporary",
+        true);
+    row("dual stack falls back to IPv4",
+        s("ok"),
+        s("http://dual.sw.test:{demoport}/health --prefer-ipv6"),
+        0,
+        "ok",
+        "",
+        "",
+        true);
+    row("dual stack, IPv6 only",
+        s("ok"),
+        s("http://dual.sw.test:{demoport}/health -6"),
+        2,
+        "connection_refused",
+        "connect",
+        "",
+        true);
 }
 
 void TestProbeCli::cases()
@@ -247,11 +402,15 @@ void TestProbeCli::cases()
 
     QString error;
     QVERIFY(m_demo.setScenario(scenario, &error));
-    const bool redirectRow = QString::fromLatin1(QTest::currentDataTag()).contains(QLatin1String("https to http"));
-    QVERIFY(m_tlsDemo.setScenario(redirectRow ? QStringLiteral("redirect_http:%1").arg(m_demo.port()) : QStringLiteral("ok"), &error));
-    m_proxy.setMode(cls == QLatin1String("proxy_error") ? ProxyFaultServer::Mode::RequireAuth : ProxyFaultServer::Mode::Forward);
+    const bool redirectRow
+        = QString::fromLatin1(QTest::currentDataTag()).contains(QLatin1String("https to http"));
+    QVERIFY(m_tlsDemo.setScenario(
+        redirectRow ? QStringLiteral("redirect_http:%1").arg(m_demo.port()) : QStringLiteral("ok"),
+        &error));
+    m_proxy.setMode(cls == QLatin1String("proxy_error") ? ProxyFaultServer::Mode::RequireAuth
+                                                        : ProxyFaultServer::Mode::Forward);
 
-    const Run r = run(expand(args) + QStringList{QStringLiteral("--json")});
+    const Run r = run(expand(args) + QStringList { QStringLiteral("--json") });
     QVERIFY2(!r.json.isEmpty(), r.out.constData());
     QCOMPARE(r.json.value(QLatin1String("class")).toString(), cls);
     QCOMPARE(r.json.value(QLatin1String("phase")).toString(), phase);
@@ -260,8 +419,10 @@ void TestProbeCli::cases()
     QVERIFY2(r.err.isEmpty(), r.err.constData());
     const QJsonObject diagnosis = r.json.value(QLatin1String("diagnosis")).toObject();
     if (cls != QLatin1String("ok")) {
-        QVERIFY2(!diagnosis.value(QLatin1String("causes")).toArray().isEmpty(), "every failure comes with causes");
-        QVERIFY2(!diagnosis.value(QLatin1String("fixes")).toArray().isEmpty(), "every failure comes with fixes");
+        QVERIFY2(!diagnosis.value(QLatin1String("causes")).toArray().isEmpty(),
+            "every failure comes with causes");
+        QVERIFY2(!diagnosis.value(QLatin1String("fixes")).toArray().isEmpty(),
+            "every failure comes with fixes");
         QVERIFY(!r.json.value(QLatin1String("error")).toString().isEmpty());
     }
 }
@@ -270,13 +431,17 @@ void TestProbeCli::networkUnreachable()
 {
     // A fresh network namespace has only a loopback interface, and it is down: connect() fails
     // with ENETUNREACH and nothing is sent anywhere.
-    const Run r = run(QStringList{QStringLiteral("http://127.0.0.1:9/predict"), QStringLiteral("--json")},
-                      QStringLiteral("unshare -n"));
+    const Run r = run(
+        QStringList { QStringLiteral("http://127.0.0.1:9/predict"), QStringLiteral("--json") },
+        QStringLiteral("unshare -n"));
     if (r.exitCode == -1 || r.err.contains("unshare:"))
-        QSKIP(qPrintable(QStringLiteral("unshare -n refused here: %1").arg(QString::fromLocal8Bit(r.err))));
-    QCOMPARE(r.json.value(QLatin1String("class")).toString(), QStringLiteral("network_unreachable"));
+        QSKIP(qPrintable(
+            QStringLiteral("unshare -n refused here: %1").arg(QString::fromLocal8Bit(r.err))));
+    QCOMPARE(
+        r.json.value(QLatin1String("class")).toString(), QStringLiteral("network_unreachable"));
     QCOMPARE(r.json.value(QLatin1String("phase")).toString(), QStringLiteral("connect"));
-    QCOMPARE(r.json.value(QLatin1String("detail")).toString(), QStringLiteral("network_unreachable"));
+    QCOMPARE(
+        r.json.value(QLatin1String("detail")).toString(), QStringLiteral("network_unreachable"));
     QCOMPARE(r.exitCode, 2);
 }
 
@@ -284,24 +449,33 @@ void TestProbeCli::jsonShape()
 {
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("ok"), &error));
-    const Run r = run(expand(QStringLiteral("{demo}/predict -d '{\"instances\":[[1]]}' --expect-json /predictions --json")));
+    const Run r = run(expand(QStringLiteral(
+        "{demo}/predict -d '{\"instances\":[[1]]}' --expect-json /predictions --json")));
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(QJsonDocument::fromJson(r.out).isObject(), "stdout is exactly one JSON object");
-    for (const char *key : {"status", "class", "phase", "detail", "http_status", "error", "timings_ms", "attempts", "diagnosis"})
+    for (const char *key : { "status",
+             "class",
+             "phase",
+             "detail",
+             "http_status",
+             "error",
+             "timings_ms",
+             "attempts",
+             "diagnosis" })
         QVERIFY2(r.json.contains(QLatin1String(key)), key);
     QCOMPARE(r.json.value(QLatin1String("status")).toString(), QStringLiteral("up"));
     QCOMPARE(r.json.value(QLatin1String("http_status")).toInt(), 200);
     const QJsonObject t = r.json.value(QLatin1String("timings_ms")).toObject();
-    for (const char *key : {"dns", "connect", "tls", "ttfb", "transfer", "total"})
+    for (const char *key : { "dns", "connect", "tls", "ttfb", "transfer", "total" })
         QVERIFY2(t.contains(QLatin1String(key)), key);
     QVERIFY(t.value(QLatin1String("tls")).isNull());
     QVERIFY(t.value(QLatin1String("total")).toDouble() > 0);
     const QJsonArray attempts = r.json.value(QLatin1String("attempts")).toArray();
     QCOMPARE(attempts.size(), 1);
-    for (const char *key : {"class", "http_status", "timings_ms", "wait_before_ms"})
+    for (const char *key : { "class", "http_status", "timings_ms", "wait_before_ms" })
         QVERIFY2(attempts.first().toObject().contains(QLatin1String(key)), key);
     const QJsonObject d = r.json.value(QLatin1String("diagnosis")).toObject();
-    for (const char *key : {"summary", "causes", "fixes"})
+    for (const char *key : { "summary", "causes", "fixes" })
         QVERIFY2(d.contains(QLatin1String(key)), key);
 }
 
@@ -318,7 +492,8 @@ void TestProbeCli::plainReport()
     QVERIFY(out.contains(QLatin1String("Most likely causes:")));
     QVERIFY(out.contains(QLatin1String("What to do:")));
     QVERIFY(out.contains(QLatin1String("Loading model")));
-    QVERIFY2(out.contains(QLatin1String("--noproxy '*'")), "the curl command states the proxy choice");
+    QVERIFY2(
+        out.contains(QLatin1String("--noproxy '*'")), "the curl command states the proxy choice");
     QVERIFY(out.contains(QLatin1String("curl -sS -i")));
 }
 
@@ -327,8 +502,10 @@ void TestProbeCli::secretsAreMasked()
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("unauthorized"), &error));
     const QString token = QStringLiteral("sk-live-4f9c2a7e1b");
-    for (const bool json : {false, true}) {
-        QStringList args = expand(QStringLiteral("{demo}/predict?api_key=%1 -H 'Authorization: Bearer %1' -H 'X-API-Key: %1' -d '{}'").arg(token));
+    for (const bool json : { false, true }) {
+        QStringList args = expand(QStringLiteral(
+            "{demo}/predict?api_key=%1 -H 'Authorization: Bearer %1' -H 'X-API-Key: %1' -d '{}'")
+                                      .arg(token));
         if (json)
             args << QStringLiteral("--json");
         const Run r = run(args);
@@ -343,13 +520,16 @@ void TestProbeCli::retriesAreListed()
 {
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("fail_then_ok:2"), &error));
-    const Run r = run(expand(QStringLiteral("{demo}/predict -d '{\"instances\":[[1]]}' --retries 3 --retry-base-ms 20 --retry-cap-ms 40 --json")));
+    const Run r = run(expand(QStringLiteral("{demo}/predict -d '{\"instances\":[[1]]}' --retries 3 "
+                                            "--retry-base-ms 20 --retry-cap-ms 40 --json")));
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.json.value(QLatin1String("recovered_after_retry")).toBool(), true);
     const QJsonArray attempts = r.json.value(QLatin1String("attempts")).toArray();
     QCOMPARE(attempts.size(), 3);
-    QCOMPARE(attempts.at(0).toObject().value(QLatin1String("class")).toString(), QStringLiteral("http_unavailable"));
-    QCOMPARE(attempts.at(2).toObject().value(QLatin1String("class")).toString(), QStringLiteral("ok"));
+    QCOMPARE(attempts.at(0).toObject().value(QLatin1String("class")).toString(),
+        QStringLiteral("http_unavailable"));
+    QCOMPARE(
+        attempts.at(2).toObject().value(QLatin1String("class")).toString(), QStringLiteral("ok"));
     QVERIFY(attempts.at(1).toObject().value(QLatin1String("wait_before_ms")).toDouble() <= 40.0);
 }
 
@@ -357,19 +537,32 @@ void TestProbeCli::usageErrors_data()
 {
     QTest::addColumn<QString>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no URL") << "" << "missing URL";
-    QTest::newRow("not a URL") << "'http://exa mple.com/'" << "URL";
-    QTest::newRow("wrong scheme") << "ftp://127.0.0.1/x" << "scheme must be http or https";
-    QTest::newRow("unknown option") << "http://127.0.0.1/ --frobnicate" << "frobnicate";
-    QTest::newRow("bad retries") << "http://127.0.0.1/ --retries many" << "--retries";
-    QTest::newRow("bad timeout") << "http://127.0.0.1/ --timeout -1" << "--timeout";
-    QTest::newRow("bad resolve") << "http://127.0.0.1/ --resolve nonsense" << "--resolve";
-    QTest::newRow("bad pointer") << "http://127.0.0.1/ --expect-json predictions" << "--expect-json";
-    QTest::newRow("two bodies") << "http://127.0.0.1/ -d x --data-file /etc/hostname" << "--data";
-    QTest::newRow("missing ca file") << "https://127.0.0.1/ --cacert /nonexistent/ca.pem" << "/nonexistent/ca.pem";
-    QTest::newRow("cert without key") << "https://127.0.0.1/ --cert /etc/hostname" << "--key";
-    QTest::newRow("proxy and no proxy") << "http://127.0.0.1/ --proxy http://p:1 --no-proxy" << "--no-proxy";
-    QTest::newRow("bad header") << "http://127.0.0.1/ -H nocolon" << "--header";
+    QTest::newRow("no URL") << ""
+                            << "missing URL";
+    QTest::newRow("not a URL") << "'http://exa mple.com/'"
+                               << "URL";
+    QTest::newRow("wrong scheme") << "ftp://127.0.0.1/x"
+                                  << "scheme must be http or https";
+    QTest::newRow("unknown option") << "http://127.0.0.1/ --frobnicate"
+                                    << "frobnicate";
+    QTest::newRow("bad retries") << "http://127.0.0.1/ --retries many"
+                                 << "--retries";
+    QTest::newRow("bad timeout") << "http://127.0.0.1/ --timeout -1"
+                                 << "--timeout";
+    QTest::newRow("bad resolve") << "http://127.0.0.1/ --resolve nonsense"
+                                 << "--resolve";
+    QTest::newRow("bad pointer") << "http://127.0.0.1/ --expect-json predictions"
+                                 << "--expect-json";
+    QTest::newRow("two bodies") << "http://127.0.0.1/ -d x --data-file /etc/hostname"
+                                << "--data";
+    QTest::newRow("missing ca file") << "https://127.0.0.1/ --cacert /nonexistent/ca.pem"
+                                     << "/nonexistent/ca.pem";
+    QTest::newRow("cert without key") << "https://127.0.0.1/ --cert /etc/hostname"
+                                      << "--key";
+    QTest::newRow("proxy and no proxy") << "http://127.0.0.1/ --proxy http://p:1 --no-proxy"
+                                        << "--no-proxy";
+    QTest::newRow("bad header") << "http://127.0.0.1/ -H nocolon"
+                                << "--header";
 }
 
 void TestProbeCli::usageErrors()
@@ -388,7 +581,9 @@ void TestProbeCli::knowledgeOverride()
     QVERIFY(bad.open(QIODevice::WriteOnly));
     bad.write("{\"schema\": 1, \"entries\": [ {\"class\": \"connection_refused\", ");
     bad.close();
-    const Run r = run(QStringList{QStringLiteral("http://127.0.0.1:%1/").arg(m_refused), QStringLiteral("--knowledge"), bad.fileName()});
+    const Run r = run(QStringList { QStringLiteral("http://127.0.0.1:%1/").arg(m_refused),
+        QStringLiteral("--knowledge"),
+        bad.fileName() });
     QCOMPARE(r.exitCode, 64);
     QVERIFY2(r.err.contains("bad.json"), r.err.constData());
 }

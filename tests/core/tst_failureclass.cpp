@@ -40,11 +40,16 @@ void TestFailureClass::status_data()
 {
     QTest::addColumn<QString>("cls");
     QTest::addColumn<QString>("status");
-    QTest::newRow("ok is up") << "ok" << "up";
-    QTest::newRow("slow is degraded") << "slow_response" << "degraded";
-    QTest::newRow("refused is down") << "connection_refused" << "down";
-    QTest::newRow("503 is down") << "http_unavailable" << "down";
-    QTest::newRow("invalid is down") << "invalid_response" << "down";
+    QTest::newRow("ok is up") << "ok"
+                              << "up";
+    QTest::newRow("slow is degraded") << "slow_response"
+                                      << "degraded";
+    QTest::newRow("refused is down") << "connection_refused"
+                                     << "down";
+    QTest::newRow("503 is down") << "http_unavailable"
+                                 << "down";
+    QTest::newRow("invalid is down") << "invalid_response"
+                                     << "down";
 }
 
 void TestFailureClass::status()
@@ -61,24 +66,42 @@ void TestFailureClass::retryable_data()
     QTest::addColumn<QString>("cls");
     QTest::addColumn<QString>("detail");
     QTest::addColumn<bool>("retryable");
-    QTest::newRow("refused") << "connection_refused" << "" << true;
-    QTest::newRow("reset") << "connection_reset" << "empty_reply" << true;
-    QTest::newRow("connect timeout") << "connect_timeout" << "" << true;
-    QTest::newRow("read timeout") << "read_timeout" << "no_response" << true;
-    QTest::newRow("dns temporary") << "dns_failure" << "temporary" << true;
-    QTest::newRow("dns timeout") << "dns_failure" << "timeout" << true;
-    QTest::newRow("nxdomain") << "dns_failure" << "nxdomain" << false;
-    QTest::newRow("429") << "http_rate_limited" << "" << true;
-    QTest::newRow("502") << "http_bad_gateway" << "" << true;
-    QTest::newRow("503") << "http_unavailable" << "" << true;
-    QTest::newRow("504") << "http_gateway_timeout" << "" << true;
-    QTest::newRow("400") << "http_client_error" << "" << false;
-    QTest::newRow("404") << "http_not_found" << "" << false;
-    QTest::newRow("401") << "http_auth" << "" << false;
-    QTest::newRow("500") << "http_server_error" << "" << false;
-    QTest::newRow("tls") << "tls_error" << "expired" << false;
-    QTest::newRow("invalid") << "invalid_response" << "html" << false;
-    QTest::newRow("ok") << "ok" << "" << false;
+    QTest::newRow("refused") << "connection_refused"
+                             << "" << true;
+    QTest::newRow("reset") << "connection_reset"
+                           << "empty_reply" << true;
+    QTest::newRow("connect timeout") << "connect_timeout"
+                                     << "" << true;
+    QTest::newRow("read timeout") << "read_timeout"
+                                  << "no_response" << true;
+    QTest::newRow("dns temporary") << "dns_failure"
+                                   << "temporary" << true;
+    QTest::newRow("dns timeout") << "dns_failure"
+                                 << "timeout" << true;
+    QTest::newRow("nxdomain") << "dns_failure"
+                              << "nxdomain" << false;
+    QTest::newRow("429") << "http_rate_limited"
+                         << "" << true;
+    QTest::newRow("502") << "http_bad_gateway"
+                         << "" << true;
+    QTest::newRow("503") << "http_unavailable"
+                         << "" << true;
+    QTest::newRow("504") << "http_gateway_timeout"
+                         << "" << true;
+    QTest::newRow("400") << "http_client_error"
+                         << "" << false;
+    QTest::newRow("404") << "http_not_found"
+                         << "" << false;
+    QTest::newRow("401") << "http_auth"
+                         << "" << false;
+    QTest::newRow("500") << "http_server_error"
+                         << "" << false;
+    QTest::newRow("tls") << "tls_error"
+                         << "expired" << false;
+    QTest::newRow("invalid") << "invalid_response"
+                             << "html" << false;
+    QTest::newRow("ok") << "ok"
+                        << "" << false;
 }
 
 void TestFailureClass::retryable()

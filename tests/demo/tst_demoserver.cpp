@@ -475,8 +475,8 @@ void TestDemoServer::noRead()
     QCOMPARE(socket.bytesAvailable(), 0);
     QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
     qInfo() << "no_read: the kernel took" << body.size() - socket.bytesToWrite() << "bytes";
-    QVERIFY2(socket.bytesToWrite() > 20 * MiB,
-        QByteArray::number(socket.bytesToWrite()).constData());
+    QVERIFY2(
+        socket.bytesToWrite() > 20 * MiB, QByteArray::number(socket.bytesToWrite()).constData());
     QCOMPARE(m_server->openConnections(), 1);
     QCOMPARE(m_server->requestCount(), 0);
 

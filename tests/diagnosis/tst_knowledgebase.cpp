@@ -91,7 +91,7 @@ QStringList causeIds(const Diagnosis &d)
 QString fingerprint(const KnowledgeBase &kb)
 {
     QString out = QString::number(kb.entryCount());
-    const Evidence e = makeEvidence({QStringLiteral("host_loopback")});
+    const Evidence e = makeEvidence({ QStringLiteral("host_loopback") });
     for (int i = 0; i < FailureClassCount; ++i) {
         const Diagnosis d = kb.diagnose(FailureClass(i), QString(), e);
         out += u'|' + d.title + u':';
@@ -104,7 +104,8 @@ QString fingerprint(const KnowledgeBase &kb)
 QString sourceFile(const char *relative)
 {
     // Lexically: tests/data need not exist.
-    return QDir::cleanPath(QStringLiteral(SW_TEST_DATA_DIR "/../../") + QLatin1StringView(relative));
+    return QDir::cleanPath(
+        QStringLiteral(SW_TEST_DATA_DIR "/../../") + QLatin1StringView(relative));
 }
 
 const char *const ValidMinimal = R"({
@@ -157,7 +158,7 @@ void TestKnowledgeBase::builtInLoadsFromResources()
     // The resource is compiled into servewatch_core (a static library); it must still be present
     // in an executable that only links the library.
     const QDir dir(QStringLiteral(":/knowledge"));
-    const QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QStringList files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
     QVERIFY2(files.size() >= 4, qPrintable(files.join(u", ")));
 
     // Load each file on its own so that a broken one is named here.
@@ -183,7 +184,8 @@ void TestKnowledgeBase::everyClassIsCovered()
         const QString id(classId(c));
         const Diagnosis d = kb.diagnose(c, QString(), none);
         QCOMPARE(d.classId, id);
-        QVERIFY2(d.title != id && !d.title.isEmpty(), qPrintable(id + QStringLiteral(": no title")));
+        QVERIFY2(
+            d.title != id && !d.title.isEmpty(), qPrintable(id + QStringLiteral(": no title")));
         QVERIFY2(!d.summary.isEmpty(), qPrintable(id + QStringLiteral(": no summary")));
         QVERIFY2(d.causes.size() >= 2, qPrintable(id + QStringLiteral(": fewer than two causes")));
         QVERIFY2(!d.fixes.isEmpty(), qPrintable(id + QStringLiteral(": no fixes")));
@@ -223,16 +225,17 @@ void TestKnowledgeBase::everyClassifierPairIsCovered()
         QVERIFY2(!rc.checks.isEmpty(), qPrintable(rc.id));
     }
     // The pair has an entry of its own: it changes the wording or the causes.
-    const bool differs = withDetail.title != classOnly.title || withDetail.summary != classOnly.summary
-        || causeIds(withDetail) != causeIds(classOnly);
+    const bool differs = withDetail.title != classOnly.title
+        || withDetail.summary != classOnly.summary || causeIds(withDetail) != causeIds(classOnly);
     QVERIFY2(differs, qPrintable(pair + QStringLiteral(" adds nothing to its class entry")));
-    QVERIFY(kb.coverageGaps({pair}).isEmpty());
+    QVERIFY(kb.coverageGaps({ pair }).isEmpty());
 }
 
 void TestKnowledgeBase::coverageGapsReportsWhatIsMissing()
 {
     const KnowledgeBase empty;
-    const QStringList gaps = empty.coverageGaps({QStringLiteral("tls_error/expired"), QStringLiteral("bogus/x")});
+    const QStringList gaps
+        = empty.coverageGaps({ QStringLiteral("tls_error/expired"), QStringLiteral("bogus/x") });
     QCOMPARE(gaps.size(), FailureClassCount + 2);
     QVERIFY(gaps.contains(QStringLiteral("connection_refused: no entry")));
     QVERIFY(gaps.contains(QStringLiteral("tls_error/expired: no entry for this detail")));
@@ -242,9 +245,11 @@ void TestKnowledgeBase::coverageGapsReportsWhatIsMissing()
     QString error;
     QVERIFY2(kb.loadJson(R"({"schema": 1, "entries": [{"class": "ok", "patch": true, "causes": [
                  {"id": "no_fix", "title": "T", "explanation": "E", "weight": 1}]}]})",
-                         QStringLiteral("gap.json"), &error),
-             qPrintable(error));
-    QCOMPARE(kb.coverageGaps({}), QStringList{QStringLiteral("ok: cause \"no_fix\" has no fixes")});
+                 QStringLiteral("gap.json"),
+                 &error),
+        qPrintable(error));
+    QCOMPARE(
+        kb.coverageGaps({}), QStringList { QStringLiteral("ok: cause \"no_fix\" has no fixes") });
 }
 
 void TestKnowledgeBase::builtInPlaceholdersAreKnown()
@@ -253,17 +258,20 @@ void TestKnowledgeBase::builtInPlaceholdersAreKnown()
     Evidence e;
     for (const QString &name : KnowledgeBase::valueNames())
         e.values.insert(name, QStringLiteral("V"));
-    static const QRegularExpression leftover(QStringLiteral("(?<![%$])\\{[A-Za-z_][A-Za-z0-9_]*\\}"));
+    static const QRegularExpression leftover(
+        QStringLiteral("(?<![%$])\\{[A-Za-z_][A-Za-z0-9_]*\\}"));
     auto check = [&](const QString &where, const QString &text) {
         const auto m = leftover.match(text);
         if (m.hasMatch())
-            QFAIL(qPrintable(where + QStringLiteral(": unknown placeholder ") + m.captured() + QStringLiteral(" in: ") + text));
+            QFAIL(qPrintable(where + QStringLiteral(": unknown placeholder ") + m.captured()
+                + QStringLiteral(" in: ") + text));
     };
     QStringList pairs = classifierPairs();
     for (int i = 0; i < FailureClassCount; ++i)
         pairs.append(QString(classId(FailureClass(i))));
     for (const QString &pair : std::as_const(pairs)) {
-        const Diagnosis d = KnowledgeBase::builtIn().diagnose(cls(pair.section(u'/', 0, 0)), pair.section(u'/', 1), e);
+        const Diagnosis d = KnowledgeBase::builtIn().diagnose(
+            cls(pair.section(u'/', 0, 0)), pair.section(u'/', 1), e);
         check(pair, d.title);
         check(pair, d.summary);
         for (const RankedCause &rc : d.causes) {
@@ -292,7 +300,8 @@ void TestKnowledgeBase::factListsMatchEvidenceHeader()
     const QString text = QString::fromUtf8(header.readAll());
 
     QSet<QString> documentedFacts;
-    static const QRegularExpression factLine(QStringLiteral("^//   ([a-z0-9_]+) "), QRegularExpression::MultilineOption);
+    static const QRegularExpression factLine(
+        QStringLiteral("^//   ([a-z0-9_]+) "), QRegularExpression::MultilineOption);
     for (auto it = factLine.globalMatch(text); it.hasNext();) {
         const QString name = it.next().captured(1);
         if (name != u"status_NNN" && name != u"detail_X")
@@ -314,7 +323,8 @@ void TestKnowledgeBase::factListsMatchEvidenceHeader()
         if (!name.isEmpty())
             documentedValues.insert(name);
     }
-    QSet<QString> codedValues(KnowledgeBase::valueNames().cbegin(), KnowledgeBase::valueNames().cend());
+    QSet<QString> codedValues(
+        KnowledgeBase::valueNames().cbegin(), KnowledgeBase::valueNames().cend());
     QCOMPARE(codedValues, documentedValues);
 
     QVERIFY(KnowledgeBase::isKnownFact(u"status_503"));
@@ -333,89 +343,233 @@ void TestKnowledgeBase::ranking_data()
     QTest::addColumn<QString>("top");
 
     const QString none;
-    auto row = [](const char *name, const char *c, const QString &d, const QStringList &facts, const char *top,
-                  const QStringList &values = {}) {
-        QTest::newRow(name) << QString::fromLatin1(c) << d << facts << values << QString::fromLatin1(top);
+    auto row = [](const char *name,
+                   const char *c,
+                   const QString &d,
+                   const QStringList &facts,
+                   const char *top,
+                   const QStringList &values = {}) {
+        QTest::newRow(name) << QString::fromLatin1(c) << d << facts << values
+                            << QString::fromLatin1(top);
     };
     // Connection refused
-    row("refused on localhost: not running / still loading", "connection_refused", none,
-        {QStringLiteral("host_loopback"), QStringLiteral("failed_fast"), QStringLiteral("only_ipv4_tried")},
+    row("refused on localhost: not running / still loading",
+        "connection_refused",
+        none,
+        { QStringLiteral("host_loopback"),
+            QStringLiteral("failed_fast"),
+            QStringLiteral("only_ipv4_tried") },
         "not_running_or_loading");
     row("refused remote: not running", "connection_refused", none, {}, "not_running_or_loading");
-    row("refused, localhost went to ::1 only", "connection_refused", none,
-        {QStringLiteral("host_loopback"), QStringLiteral("failed_fast"), QStringLiteral("only_ipv6_tried")}, "ipv6_vs_ipv4");
-    row("refused on IPv6, IPv4 fine", "connection_refused", none, {QStringLiteral("ipv6_refused_ipv4_ok")}, "ipv6_vs_ipv4");
-    row("refused through env proxy", "connection_refused", none,
-        {QStringLiteral("host_loopback"), QStringLiteral("proxy_used"), QStringLiteral("proxy_from_env")},
+    row("refused, localhost went to ::1 only",
+        "connection_refused",
+        none,
+        { QStringLiteral("host_loopback"),
+            QStringLiteral("failed_fast"),
+            QStringLiteral("only_ipv6_tried") },
+        "ipv6_vs_ipv4");
+    row("refused on IPv6, IPv4 fine",
+        "connection_refused",
+        none,
+        { QStringLiteral("ipv6_refused_ipv4_ok") },
+        "ipv6_vs_ipv4");
+    row("refused through env proxy",
+        "connection_refused",
+        none,
+        { QStringLiteral("host_loopback"),
+            QStringLiteral("proxy_used"),
+            QStringLiteral("proxy_from_env") },
         "proxy_for_internal_host");
-    row("refused on a k8s Service name", "connection_refused", none, {QStringLiteral("host_k8s_service")}, "k8s_target_port");
+    row("refused on a k8s Service name",
+        "connection_refused",
+        none,
+        { QStringLiteral("host_k8s_service") },
+        "k8s_target_port");
     // Connect timeout
-    row("connect timeout: firewall", "connect_timeout", none, {QStringLiteral("hit_deadline")}, "firewall_drop");
-    row("connect timeout, private host: still firewall", "connect_timeout", none,
-        {QStringLiteral("hit_deadline"), QStringLiteral("host_private")}, "firewall_drop");
-    row("connect timeout through proxy", "connect_timeout", none,
-        {QStringLiteral("hit_deadline"), QStringLiteral("proxy_used")}, "proxy_for_internal_host");
-    row("read timeout: slow inference", "read_timeout", QStringLiteral("no_response"),
-        {QStringLiteral("method_post"), QStringLiteral("hit_deadline")}, "slow_inference");
-    row("read timeout through proxy to private host", "read_timeout", QStringLiteral("no_response"),
-        {QStringLiteral("proxy_used"), QStringLiteral("host_private")}, "proxy_for_internal_host");
+    row("connect timeout: firewall",
+        "connect_timeout",
+        none,
+        { QStringLiteral("hit_deadline") },
+        "firewall_drop");
+    row("connect timeout, private host: still firewall",
+        "connect_timeout",
+        none,
+        { QStringLiteral("hit_deadline"), QStringLiteral("host_private") },
+        "firewall_drop");
+    row("connect timeout through proxy",
+        "connect_timeout",
+        none,
+        { QStringLiteral("hit_deadline"), QStringLiteral("proxy_used") },
+        "proxy_for_internal_host");
+    row("read timeout: slow inference",
+        "read_timeout",
+        QStringLiteral("no_response"),
+        { QStringLiteral("method_post"), QStringLiteral("hit_deadline") },
+        "slow_inference");
+    row("read timeout through proxy to private host",
+        "read_timeout",
+        QStringLiteral("no_response"),
+        { QStringLiteral("proxy_used"), QStringLiteral("host_private") },
+        "proxy_for_internal_host");
     // DNS
     row("nxdomain: typo", "dns_failure", QStringLiteral("nxdomain"), {}, "wrong_host_name");
-    row("nxdomain on a k8s Service name", "dns_failure", QStringLiteral("nxdomain"), {QStringLiteral("host_k8s_service")},
+    row("nxdomain on a k8s Service name",
+        "dns_failure",
+        QStringLiteral("nxdomain"),
+        { QStringLiteral("host_k8s_service") },
         "k8s_service_outside_cluster");
-    row("dns temporary: resolver", "dns_failure", QStringLiteral("temporary"), {}, "resolver_broken");
+    row("dns temporary: resolver",
+        "dns_failure",
+        QStringLiteral("temporary"),
+        {},
+        "resolver_broken");
     // 502 / 504
-    row("502 plain: backend down", "http_bad_gateway", none, {QStringLiteral("status_502")}, "backend_down");
-    row("502 from envoy", "http_bad_gateway", none, {QStringLiteral("status_502"), QStringLiteral("server_envoy")},
+    row("502 plain: backend down",
+        "http_bad_gateway",
+        none,
+        { QStringLiteral("status_502") },
+        "backend_down");
+    row("502 from envoy",
+        "http_bad_gateway",
+        none,
+        { QStringLiteral("status_502"), QStringLiteral("server_envoy") },
         "envoy_upstream_failed");
-    row("502 from nginx", "http_bad_gateway", none, {QStringLiteral("status_502"), QStringLiteral("server_nginx")},
+    row("502 from nginx",
+        "http_bad_gateway",
+        none,
+        { QStringLiteral("status_502"), QStringLiteral("server_nginx") },
         "nginx_upstream_failed");
-    row("502 from a cloud LB", "http_bad_gateway", none, {QStringLiteral("server_cloud_lb")}, "lb_targets_unhealthy");
-    row("502 through env proxy", "http_bad_gateway", none,
-        {QStringLiteral("status_502"), QStringLiteral("proxy_used"), QStringLiteral("proxy_from_env")},
+    row("502 from a cloud LB",
+        "http_bad_gateway",
+        none,
+        { QStringLiteral("server_cloud_lb") },
+        "lb_targets_unhealthy");
+    row("502 through env proxy",
+        "http_bad_gateway",
+        none,
+        { QStringLiteral("status_502"),
+            QStringLiteral("proxy_used"),
+            QStringLiteral("proxy_from_env") },
         "proxy_for_internal_host");
-    row("504 through proxy", "http_gateway_timeout", none, {QStringLiteral("proxy_used")}, "proxy_for_internal_host");
-    row("504 from nginx", "http_gateway_timeout", none, {QStringLiteral("server_nginx")}, "proxy_timeout_too_short");
+    row("504 through proxy",
+        "http_gateway_timeout",
+        none,
+        { QStringLiteral("proxy_used") },
+        "proxy_for_internal_host");
+    row("504 from nginx",
+        "http_gateway_timeout",
+        none,
+        { QStringLiteral("server_nginx") },
+        "proxy_timeout_too_short");
     // 503
-    row("503 plain: loading", "http_unavailable", none, {QStringLiteral("status_503")}, "model_loading");
-    row("503 body loading", "http_unavailable", none, {QStringLiteral("status_503"), QStringLiteral("body_loading")},
+    row("503 plain: loading",
+        "http_unavailable",
+        none,
+        { QStringLiteral("status_503") },
         "model_loading");
-    row("503 body overloaded", "http_unavailable", none, {QStringLiteral("status_503"), QStringLiteral("body_overloaded")},
+    row("503 body loading",
+        "http_unavailable",
+        none,
+        { QStringLiteral("status_503"), QStringLiteral("body_loading") },
+        "model_loading");
+    row("503 body overloaded",
+        "http_unavailable",
+        none,
+        { QStringLiteral("status_503"), QStringLiteral("body_overloaded") },
         "queue_full");
-    row("503 overloaded with Retry-After", "http_unavailable", none,
-        {QStringLiteral("body_overloaded"), QStringLiteral("retry_after")}, "queue_full");
-    row("503 engine dead", "http_unavailable", none, {QStringLiteral("status_503"), QStringLiteral("body_engine_dead")},
+    row("503 overloaded with Retry-After",
+        "http_unavailable",
+        none,
+        { QStringLiteral("body_overloaded"), QStringLiteral("retry_after") },
+        "queue_full");
+    row("503 engine dead",
+        "http_unavailable",
+        none,
+        { QStringLiteral("status_503"), QStringLiteral("body_engine_dead") },
         "engine_dead");
-    row("503 from envoy", "http_unavailable", none, {QStringLiteral("server_envoy")}, "no_healthy_upstream");
+    row("503 from envoy",
+        "http_unavailable",
+        none,
+        { QStringLiteral("server_envoy") },
+        "no_healthy_upstream");
     // 404
-    row("404 names the model", "http_not_found", none, {QStringLiteral("body_model_not_found")}, "wrong_model_name");
-    row("404 plain: path / protocol version", "http_not_found", none, {QStringLiteral("status_404")},
+    row("404 names the model",
+        "http_not_found",
+        none,
+        { QStringLiteral("body_model_not_found") },
+        "wrong_model_name");
+    row("404 plain: path / protocol version",
+        "http_not_found",
+        none,
+        { QStringLiteral("status_404") },
         "wrong_path_or_protocol");
     // 401 / 403
-    row("401: key", "http_auth", none, {QStringLiteral("status_401")}, "key_missing_or_expired");
-    row("403: key", "http_auth", none, {QStringLiteral("status_403")}, "key_missing_or_expired");
+    row("401: key", "http_auth", none, { QStringLiteral("status_401") }, "key_missing_or_expired");
+    row("403: key", "http_auth", none, { QStringLiteral("status_403") }, "key_missing_or_expired");
     // 429 and other 4xx
-    row("429 overloaded", "http_rate_limited", none, {QStringLiteral("body_overloaded")}, "concurrency_limit");
-    row("415 from value status", "http_client_error", none, {}, "wrong_content_type", {QStringLiteral("status=415")});
-    row("413", "http_client_error", none, {QStringLiteral("status_413")}, "payload_too_large");
-    row("400 context too long (server_error regex)", "http_client_error", none, {QStringLiteral("status_400")},
+    row("429 overloaded",
+        "http_rate_limited",
+        none,
+        { QStringLiteral("body_overloaded") },
+        "concurrency_limit");
+    row("415 from value status",
+        "http_client_error",
+        none,
+        {},
+        "wrong_content_type",
+        { QStringLiteral("status=415") });
+    row("413", "http_client_error", none, { QStringLiteral("status_413") }, "payload_too_large");
+    row("400 context too long (server_error regex)",
+        "http_client_error",
+        none,
+        { QStringLiteral("status_400") },
         "context_too_long",
-        {QStringLiteral("server_error=This model's maximum context length is 4096 tokens")});
-    row("500 CUDA OOM (body regex)", "http_server_error", none, {QStringLiteral("status_500")}, "gpu_out_of_memory",
-        {QStringLiteral("body_excerpt={\"error\": \"CUDA out of memory. Tried to allocate 2.00 GiB\"}")});
+        { QStringLiteral("server_error=This model's maximum context length is 4096 tokens") });
+    row("500 CUDA OOM (body regex)",
+        "http_server_error",
+        none,
+        { QStringLiteral("status_500") },
+        "gpu_out_of_memory",
+        { QStringLiteral(
+            "body_excerpt={\"error\": \"CUDA out of memory. Tried to allocate 2.00 GiB\"}") });
     // TLS
-    row("tls name mismatch on an IP", "tls_error", QStringLiteral("hostname_mismatch"), {QStringLiteral("host_ip_literal")},
+    row("tls name mismatch on an IP",
+        "tls_error",
+        QStringLiteral("hostname_mismatch"),
+        { QStringLiteral("host_ip_literal") },
         "url_uses_other_name");
-    row("tls not_tls: plain http port", "tls_error", QStringLiteral("not_tls"), {}, "plain_http_port");
-    row("tls untrusted through proxy", "tls_error", QStringLiteral("untrusted_issuer"), {QStringLiteral("proxy_used")},
+    row("tls not_tls: plain http port",
+        "tls_error",
+        QStringLiteral("not_tls"),
+        {},
+        "plain_http_port");
+    row("tls untrusted through proxy",
+        "tls_error",
+        QStringLiteral("untrusted_issuer"),
+        { QStringLiteral("proxy_used") },
         "tls_interception");
     // OK
     row("ok", "ok", none, {}, "healthy");
-    row("ok recovered: flaky", "ok", none, {QStringLiteral("recovered"), QStringLiteral("retried")}, "flaky_recovered");
-    row("ok/recovered_after_retry", "ok", QStringLiteral("recovered_after_retry"), {}, "flaky_recovered");
-    row("ok, certificate expiring", "ok", none, {QStringLiteral("cert_expires_soon"), QStringLiteral("https")},
+    row("ok recovered: flaky",
+        "ok",
+        none,
+        { QStringLiteral("recovered"), QStringLiteral("retried") },
+        "flaky_recovered");
+    row("ok/recovered_after_retry",
+        "ok",
+        QStringLiteral("recovered_after_retry"),
+        {},
+        "flaky_recovered");
+    row("ok, certificate expiring",
+        "ok",
+        none,
+        { QStringLiteral("cert_expires_soon"), QStringLiteral("https") },
         "certificate_expires_soon");
-    row("ok, verification off", "ok", none, {QStringLiteral("insecure"), QStringLiteral("https")}, "tls_verification_off");
+    row("ok, verification off",
+        "ok",
+        none,
+        { QStringLiteral("insecure"), QStringLiteral("https") },
+        "tls_verification_off");
 }
 
 void TestKnowledgeBase::ranking()
@@ -426,7 +580,8 @@ void TestKnowledgeBase::ranking()
     QFETCH(QStringList, values);
     QFETCH(QString, top);
 
-    const Diagnosis d = KnowledgeBase::builtIn().diagnose(::cls(cls), detail, makeEvidence(facts, values));
+    const Diagnosis d
+        = KnowledgeBase::builtIn().diagnose(::cls(cls), detail, makeEvidence(facts, values));
     QVERIFY(d.causes.size() >= 2);
     QString ranking;
     for (const RankedCause &c : d.causes)
@@ -440,9 +595,12 @@ void TestKnowledgeBase::ranking()
 
 void TestKnowledgeBase::becauseListsTheFactsThatMoved()
 {
-    const Evidence e = makeEvidence({QStringLiteral("host_loopback"), QStringLiteral("failed_fast"),
-                                     QStringLiteral("proxy_used"), QStringLiteral("json_expected")});
-    const Diagnosis d = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), e);
+    const Evidence e = makeEvidence({ QStringLiteral("host_loopback"),
+        QStringLiteral("failed_fast"),
+        QStringLiteral("proxy_used"),
+        QStringLiteral("json_expected") });
+    const Diagnosis d
+        = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), e);
     QCOMPARE(d.causes.first().id, QStringLiteral("proxy_for_internal_host"));
     const QStringList &because = d.causes.first().because;
     QVERIFY2(because.contains(QStringLiteral("proxy_used")), qPrintable(because.join(u',')));
@@ -458,29 +616,32 @@ void TestKnowledgeBase::becauseListsTheFactsThatMoved()
             QVERIFY(c.because.contains(QStringLiteral("proxy_used")));
         }
         if (c.id == u"bound_to_loopback")
-            QVERIFY2(!c.because.contains(QStringLiteral("!host_loopback")), qPrintable(c.because.join(u',')));
+            QVERIFY2(!c.because.contains(QStringLiteral("!host_loopback")),
+                qPrintable(c.because.join(u',')));
     }
 
     // Negated conditions are listed as written; regex matches by value name and pattern.
-    const Diagnosis remote = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
+    const Diagnosis remote
+        = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
     for (const RankedCause &c : remote.causes) {
         if (c.id == u"bound_to_loopback")
-            QCOMPARE(c.because, QStringList{QStringLiteral("!host_loopback")});
+            QCOMPARE(c.because, QStringList { QStringLiteral("!host_loopback") });
         if (c.id == u"wrong_port")
             QVERIFY(c.because.isEmpty());
     }
-    const Diagnosis oom = KnowledgeBase::builtIn().diagnose(
-        FailureClass::HttpServerError, QString(),
-        makeEvidence({}, {QStringLiteral("body_excerpt=CUDA out of memory")}));
+    const Diagnosis oom = KnowledgeBase::builtIn().diagnose(FailureClass::HttpServerError,
+        QString(),
+        makeEvidence({}, { QStringLiteral("body_excerpt=CUDA out of memory") }));
     QCOMPARE(oom.causes.first().id, QStringLiteral("gpu_out_of_memory"));
     QVERIFY(oom.causes.first().because.first().startsWith(QStringLiteral("body_excerpt~/")));
 }
 
 void TestKnowledgeBase::fixesFollowTheRankingWithoutDuplicates()
 {
-    const Diagnosis d = KnowledgeBase::builtIn().diagnose(
-        FailureClass::HttpBadGateway, QString(),
-        makeEvidence({QStringLiteral("server_nginx")}, {QStringLiteral("host=llm.example.com")}));
+    const Diagnosis d = KnowledgeBase::builtIn().diagnose(FailureClass::HttpBadGateway,
+        QString(),
+        makeEvidence(
+            { QStringLiteral("server_nginx") }, { QStringLiteral("host=llm.example.com") }));
     QCOMPARE(d.causes.first().id, QStringLiteral("nginx_upstream_failed"));
     QVERIFY(!d.fixes.isEmpty());
     QCOMPARE(d.fixes.first().command, d.causes.first().fixes.first().command);
@@ -496,7 +657,8 @@ void TestKnowledgeBase::fixesFollowTheRankingWithoutDuplicates()
     QVERIFY(d.fixes.size() <= total);
 
     // Shared fixes (the same command under two causes) appear once.
-    const Diagnosis refused = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
+    const Diagnosis refused
+        = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
     QStringList commands;
     for (const KbCommand &k : refused.fixes) {
         if (!k.command.isEmpty())
@@ -506,29 +668,35 @@ void TestKnowledgeBase::fixesFollowTheRankingWithoutDuplicates()
 
     const Evidence withLines = [] {
         Evidence e;
-        e.lines = {QStringLiteral("Resolved localhost to ::1"), QStringLiteral("::1 port 8000: refused")};
+        e.lines = { QStringLiteral("Resolved localhost to ::1"),
+            QStringLiteral("::1 port 8000: refused") };
         return e;
     }();
-    QCOMPARE(KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), withLines).evidence,
-             withLines.lines);
+    QCOMPARE(KnowledgeBase::builtIn()
+                 .diagnose(FailureClass::ConnectionRefused, QString(), withLines)
+                 .evidence,
+        withLines.lines);
 }
 
 void TestKnowledgeBase::detailEntryOverridesClassEntry()
 {
     const KnowledgeBase &kb = KnowledgeBase::builtIn();
     const Diagnosis cls = kb.diagnose(FailureClass::TlsError, QString(), Evidence());
-    const Diagnosis expired = kb.diagnose(FailureClass::TlsError, QStringLiteral("expired"), Evidence());
+    const Diagnosis expired
+        = kb.diagnose(FailureClass::TlsError, QStringLiteral("expired"), Evidence());
     QVERIFY(causeIds(cls).contains(QStringLiteral("plain_http_port")));
     // The detail entry removes a class cause that cannot apply, adds its own and keeps the rest.
     QVERIFY(!causeIds(expired).contains(QStringLiteral("plain_http_port")));
     QVERIFY(causeIds(expired).contains(QStringLiteral("clock_ahead")));
     QCOMPARE(expired.causes.first().id, QStringLiteral("renewal_failed"));
     QVERIFY(expired.title != cls.title);
-    const Diagnosis selfSigned = kb.diagnose(FailureClass::TlsError, QStringLiteral("self_signed"), Evidence());
+    const Diagnosis selfSigned
+        = kb.diagnose(FailureClass::TlsError, QStringLiteral("self_signed"), Evidence());
     QVERIFY(causeIds(selfSigned).contains(QStringLiteral("private_ca")));
 
     // A detail patch changes the weight but keeps the class cause's text and position.
-    const Diagnosis temporary = kb.diagnose(FailureClass::DnsFailure, QStringLiteral("temporary"), Evidence());
+    const Diagnosis temporary
+        = kb.diagnose(FailureClass::DnsFailure, QStringLiteral("temporary"), Evidence());
     const Diagnosis dns = kb.diagnose(FailureClass::DnsFailure, QString(), Evidence());
     auto find = [](const Diagnosis &d, const QString &id) {
         for (const RankedCause &c : d.causes) {
@@ -537,20 +705,24 @@ void TestKnowledgeBase::detailEntryOverridesClassEntry()
         }
         return RankedCause();
     };
-    QCOMPARE(find(temporary, QStringLiteral("resolver_broken")).title, find(dns, QStringLiteral("resolver_broken")).title);
-    QVERIFY(find(temporary, QStringLiteral("resolver_broken")).score > find(dns, QStringLiteral("resolver_broken")).score);
+    QCOMPARE(find(temporary, QStringLiteral("resolver_broken")).title,
+        find(dns, QStringLiteral("resolver_broken")).title);
+    QVERIFY(find(temporary, QStringLiteral("resolver_broken")).score
+        > find(dns, QStringLiteral("resolver_broken")).score);
 }
 
 void TestKnowledgeBase::unknownDetailFallsBackToClass()
 {
     const KnowledgeBase &kb = KnowledgeBase::builtIn();
-    const Diagnosis preset = kb.diagnose(FailureClass::ConnectionRefused, QStringLiteral("some_preset_detail"), Evidence());
+    const Diagnosis preset = kb.diagnose(
+        FailureClass::ConnectionRefused, QStringLiteral("some_preset_detail"), Evidence());
     const Diagnosis plain = kb.diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
     QCOMPARE(preset.title, plain.title);
     QCOMPARE(causeIds(preset), causeIds(plain));
     QCOMPARE(preset.detail, QStringLiteral("some_preset_detail"));
 
-    const Diagnosis nothing = KnowledgeBase().diagnose(FailureClass::TlsError, QStringLiteral("expired"), Evidence());
+    const Diagnosis nothing
+        = KnowledgeBase().diagnose(FailureClass::TlsError, QStringLiteral("expired"), Evidence());
     QCOMPARE(nothing.title, QStringLiteral("tls_error"));
     QVERIFY(nothing.causes.isEmpty());
 }
@@ -604,7 +776,7 @@ void TestKnowledgeBase::overrideFileMerges()
     QCOMPARE(kb.entryCount(), before + 1); // only the new detail entry is new
     QCOMPARE(KnowledgeBase::builtIn().entryCount(), before); // the built-in base is untouched
 
-    const Evidence e = makeEvidence({}, {QStringLiteral("host=m.example")});
+    const Evidence e = makeEvidence({}, { QStringLiteral("host=m.example") });
     const Diagnosis refused = kb.diagnose(FailureClass::ConnectionRefused, QString(), e);
     const QStringList ids = causeIds(refused);
     // Replaced weight; other fields kept.
@@ -617,8 +789,9 @@ void TestKnowledgeBase::overrideFileMerges()
     QVERIFY(!ids.contains(QStringLiteral("not_there")));
     QVERIFY(ids.contains(QStringLiteral("auth_sidecar")));
     QVERIFY(ids.contains(QStringLiteral("not_running_or_loading")));
-    const Diagnosis k8s = kb.diagnose(FailureClass::ConnectionRefused, QString(),
-                                      makeEvidence({QStringLiteral("host_k8s_service")}, {QStringLiteral("host=m.example")}));
+    const Diagnosis k8s = kb.diagnose(FailureClass::ConnectionRefused,
+        QString(),
+        makeEvidence({ QStringLiteral("host_k8s_service") }, { QStringLiteral("host=m.example") }));
     QCOMPARE(k8s.causes.first().id, QStringLiteral("auth_sidecar"));
     QCOMPARE(k8s.causes.first().title, QStringLiteral("Our auth sidecar on m.example is down"));
     QCOMPARE(k8s.fixes.first().command, QStringLiteral("sudo systemctl restart authsidecar"));
@@ -626,15 +799,19 @@ void TestKnowledgeBase::overrideFileMerges()
     // Entry-level patch: title replaced, causes kept.
     const Diagnosis ok = kb.diagnose(FailureClass::Ok, QString(), Evidence());
     QCOMPARE(ok.title, QStringLiteral("All good"));
-    QCOMPARE(causeIds(ok), causeIds(KnowledgeBase::builtIn().diagnose(FailureClass::Ok, QString(), Evidence())));
+    QCOMPARE(causeIds(ok),
+        causeIds(KnowledgeBase::builtIn().diagnose(FailureClass::Ok, QString(), Evidence())));
 
     // New detail entry: its own wording and cause first, the class's causes after it.
-    const Diagnosis act = kb.diagnose(FailureClass::HttpUnavailable, QStringLiteral("activator_timeout"), e);
+    const Diagnosis act
+        = kb.diagnose(FailureClass::HttpUnavailable, QStringLiteral("activator_timeout"), e);
     QCOMPARE(act.title, QStringLiteral("Knative activator gave up"));
     QCOMPARE(act.summary, QStringLiteral("The activator timed out waiting for m.example."));
     QCOMPARE(act.causes.first().id, QStringLiteral("activator_cold_start"));
     QVERIFY(causeIds(act).contains(QStringLiteral("model_loading")));
-    QVERIFY(kb.coverageGaps(classifierPairs() + QStringList{QStringLiteral("http_unavailable/activator_timeout")}).isEmpty());
+    QVERIFY(kb.coverageGaps(classifierPairs()
+                  + QStringList { QStringLiteral("http_unavailable/activator_timeout") })
+                .isEmpty());
 
     // Loading the same file straight onto a base merges the same way.
     KnowledgeBase direct = KnowledgeBase::builtIn();
@@ -642,12 +819,16 @@ void TestKnowledgeBase::overrideFileMerges()
     QCOMPARE(fingerprint(direct), fingerprint(kb));
 
     // A full cause over an existing id replaces the fields it gives.
-    QVERIFY2(direct.loadJson(R"({"schema": 1, "entries": [{"class": "connection_refused", "patch": true, "causes": [
+    QVERIFY2(
+        direct.loadJson(
+            R"({"schema": 1, "entries": [{"class": "connection_refused", "patch": true, "causes": [
                   {"id": "wrong_port", "title": "Port typo", "explanation": "E", "weight": 2, "boosts": []}]}]})",
-                             QStringLiteral("replace.json"), &error),
-             qPrintable(error));
-    const Diagnosis replaced = direct.diagnose(FailureClass::ConnectionRefused, QString(),
-                                               makeEvidence({QStringLiteral("default_port")}));
+            QStringLiteral("replace.json"),
+            &error),
+        qPrintable(error));
+    const Diagnosis replaced = direct.diagnose(FailureClass::ConnectionRefused,
+        QString(),
+        makeEvidence({ QStringLiteral("default_port") }));
     for (const RankedCause &c : replaced.causes) {
         if (c.id == u"wrong_port") {
             QCOMPARE(c.title, QStringLiteral("Port typo"));
@@ -664,18 +845,25 @@ void TestKnowledgeBase::removalSurvivesChainedMerges()
     KnowledgeBase user1;
     KnowledgeBase user2;
     QString error;
-    QVERIFY2(user1.loadJson(R"({"schema": 1, "entries": [{"class": "connection_refused", "patch": true, "causes": [
+    QVERIFY2(
+        user1.loadJson(
+            R"({"schema": 1, "entries": [{"class": "connection_refused", "patch": true, "causes": [
                  {"id": "firewall_reject", "remove": true}, {"id": "wrong_port", "remove": true}]}]})",
-                            QStringLiteral("u1.json"), &error),
-             qPrintable(error));
-    QVERIFY2(user2.loadJson(R"({"schema": 1, "entries": [{"class": "connection_refused", "patch": true, "causes": [
+            QStringLiteral("u1.json"),
+            &error),
+        qPrintable(error));
+    QVERIFY2(
+        user2.loadJson(
+            R"({"schema": 1, "entries": [{"class": "connection_refused", "patch": true, "causes": [
                  {"id": "wrong_port", "title": "Back", "explanation": "E", "weight": 1, "fixes": [{"text": "f"}]}]}]})",
-                            QStringLiteral("u2.json"), &error),
-             qPrintable(error));
+            QStringLiteral("u2.json"),
+            &error),
+        qPrintable(error));
     user1.merge(user2);
     KnowledgeBase kb = KnowledgeBase::builtIn();
     kb.merge(user1);
-    const QStringList ids = causeIds(kb.diagnose(FailureClass::ConnectionRefused, QString(), Evidence()));
+    const QStringList ids
+        = causeIds(kb.diagnose(FailureClass::ConnectionRefused, QString(), Evidence()));
     QVERIFY(!ids.contains(QStringLiteral("firewall_reject")));
     QVERIFY(ids.contains(QStringLiteral("wrong_port")));
 }
@@ -687,13 +875,15 @@ void TestKnowledgeBase::mergeManyCauses()
         {"id": "healthy", "patch": true, "weight": 1},
         {"id": "flaky_recovered", "remove": true})";
     for (int i = 0; i < 30; ++i)
-        json += QByteArray(R"(, {"id": "extra)") + QByteArray::number(i) + R"(", "title": "T", "explanation": "E", "weight": )"
-            + QByteArray::number(100 + i) + R"(, "fixes": [{"text": "f"}]})";
+        json += QByteArray(R"(, {"id": "extra)") + QByteArray::number(i)
+            + R"(", "title": "T", "explanation": "E", "weight": )" + QByteArray::number(100 + i)
+            + R"(, "fixes": [{"text": "f"}]})";
     json += "]}]}";
     KnowledgeBase kb = KnowledgeBase::builtIn();
     QString error;
     QVERIFY2(kb.loadJson(json, QStringLiteral("many.json"), &error), qPrintable(error));
-    const qsizetype shipped = KnowledgeBase::builtIn().diagnose(FailureClass::Ok, QString(), Evidence()).causes.size();
+    const qsizetype shipped
+        = KnowledgeBase::builtIn().diagnose(FailureClass::Ok, QString(), Evidence()).causes.size();
     const Diagnosis d = kb.diagnose(FailureClass::Ok, QString(), Evidence());
     QCOMPARE(d.causes.size(), shipped - 1 + 30);
     QCOMPARE(d.causes.first().id, QStringLiteral("extra29"));
@@ -719,101 +909,160 @@ void TestKnowledgeBase::malformed_data()
     };
     const char *cause = R"("explanation": "x", "weight": 1, "fixes": [{"text": "f"}])";
 
-    QTest::newRow("not JSON (line:column)") << QByteArray("{\n  \"schema\": 1,\n  \"entries\": [\n    {\"class\": \"ok\",, }\n  ]\n}")
-                                            << QStringLiteral("^bad\\.json:4:\\d+: not valid JSON: .+");
-    QTest::newRow("empty file") << QByteArray() << QStringLiteral("^bad\\.json:1:1: not valid JSON");
-    QTest::newRow("top level is an array") << QByteArray("[]") << QStringLiteral("^bad\\.json: \\(top level\\): expected an object");
-    QTest::newRow("schema missing") << QByteArray(R"({"entries": []})")
-                                    << QStringLiteral("^bad\\.json: \\(top level\\): missing required key \"schema\"$");
-    QTest::newRow("wrong schema version") << QByteArray(R"({"schema": 2, "entries": []})")
-                                          << QStringLiteral("^bad\\.json: schema: unsupported schema version 2 \\(this ServeWatch reads 1\\)$");
-    QTest::newRow("schema is a string") << QByteArray(R"({"schema": "1", "entries": []})")
-                                        << QStringLiteral("^bad\\.json: schema: expected a number, got \"1\"$");
-    QTest::newRow("entries not an array") << QByteArray(R"({"schema": 1, "entries": {}})")
-                                          << QStringLiteral("^bad\\.json: entries: expected an array, got an object$");
-    QTest::newRow("unknown top-level key") << QByteArray(R"({"schema": 1, "entries": [], "extra": 1})")
-                                           << QStringLiteral("^bad\\.json: extra: unknown key$");
-    QTest::newRow("unknown class") << wrap(R"({"class": "dns_fail", "title": "t", "summary": "s"})")
-                                   << QStringLiteral("^bad\\.json: entries\\[0\\]\\.class: unknown class \"dns_fail\"$");
-    QTest::newRow("missing class") << wrap(R"({"title": "t", "summary": "s"})")
-                                   << QStringLiteral("^bad\\.json: entries\\[0\\]: missing required key \"class\"$");
-    QTest::newRow("missing entry title") << wrap(R"({"class": "ok", "summary": "s"})")
-                                         << QStringLiteral("^bad\\.json: entries\\[0\\]: missing required key \"title\"$");
-    QTest::newRow("empty entry title") << wrap(R"({"class": "ok", "title": " ", "summary": "s"})")
-                                       << QStringLiteral("^bad\\.json: entries\\[0\\]\\.title: must not be empty$");
+    QTest::newRow("not JSON (line:column)")
+        << QByteArray("{\n  \"schema\": 1,\n  \"entries\": [\n    {\"class\": \"ok\",, }\n  ]\n}")
+        << QStringLiteral("^bad\\.json:4:\\d+: not valid JSON: .+");
+    QTest::newRow("empty file") << QByteArray()
+                                << QStringLiteral("^bad\\.json:1:1: not valid JSON");
+    QTest::newRow("top level is an array")
+        << QByteArray("[]") << QStringLiteral("^bad\\.json: \\(top level\\): expected an object");
+    QTest::newRow("schema missing")
+        << QByteArray(R"({"entries": []})")
+        << QStringLiteral("^bad\\.json: \\(top level\\): missing required key \"schema\"$");
+    QTest::newRow("wrong schema version")
+        << QByteArray(R"({"schema": 2, "entries": []})")
+        << QStringLiteral(
+               "^bad\\.json: schema: unsupported schema version 2 \\(this ServeWatch reads 1\\)$");
+    QTest::newRow("schema is a string")
+        << QByteArray(R"({"schema": "1", "entries": []})")
+        << QStringLiteral("^bad\\.json: schema: expected a number, got \"1\"$");
+    QTest::newRow("entries not an array")
+        << QByteArray(R"({"schema": 1, "entries": {}})")
+        << QStringLiteral("^bad\\.json: entries: expected an array, got an object$");
+    QTest::newRow("unknown top-level key")
+        << QByteArray(R"({"schema": 1, "entries": [], "extra": 1})")
+        << QStringLiteral("^bad\\.json: extra: unknown key$");
+    QTest::newRow("unknown class")
+        << wrap(R"({"class": "dns_fail", "title": "t", "summary": "s"})")
+        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.class: unknown class \"dns_fail\"$");
+    QTest::newRow("missing class")
+        << wrap(R"({"title": "t", "summary": "s"})")
+        << QStringLiteral("^bad\\.json: entries\\[0\\]: missing required key \"class\"$");
+    QTest::newRow("missing entry title")
+        << wrap(R"({"class": "ok", "summary": "s"})")
+        << QStringLiteral("^bad\\.json: entries\\[0\\]: missing required key \"title\"$");
+    QTest::newRow("empty entry title")
+        << wrap(R"({"class": "ok", "title": " ", "summary": "s"})")
+        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.title: must not be empty$");
     QTest::newRow("duplicate entry") << wrap(R"({"class": "ok", "title": "t", "summary": "s"},
                                                 {"class": "ok", "detail": "x", "title": "t", "summary": "s"},
                                                 {"class": "ok", "title": "t", "summary": "s"})")
-                                     << QStringLiteral("^bad\\.json: entries\\[2\\]: second entry for ok \\(the first is entries\\[0\\]\\)$");
-    QTest::newRow("bad detail code") << wrap(R"({"class": "ok", "detail": "Not Valid", "title": "t", "summary": "s"})")
-                                     << QStringLiteral("^bad\\.json: entries\\[0\\]\\.detail: \"Not Valid\" is not a detail code");
-    QTest::newRow("wrong type (weight)")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(}, {"id": "b", "title": "B", "explanation": "x", "weight": "high"}]})")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[1\\]\\.weight: expected a number, got \"high\"$");
-    QTest::newRow("fractional weight")
-        << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1.5}]})")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[0\\]\\.weight: expected a whole number, got 1\\.5$");
-    QTest::newRow("weight out of range")
-        << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1e9}]})")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[0\\]\\.weight: .* out of range");
-    QTest::newRow("wrong type (causes)") << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": "none"})")
-                                         << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes: expected an array, got \"none\"$");
-    QTest::newRow("unknown fact")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(, "boosts": [{"when": ["host_loopback", "hostloopback"], "add": 5}]}]})")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[0\\]\\.boosts\\[0\\]\\.when\\[1\\]: unknown fact \"hostloopback\"$");
-    QTest::newRow("unknown negated fact")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(, "boosts": [{"when": ["!proxy"], "add": 5}]}]})")
-        << QStringLiteral("when\\[0\\]: unknown fact \"proxy\"$");
-    QTest::newRow("boost without condition")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(, "boosts": [{"add": 5}]}]})")
-        << QStringLiteral("boosts\\[0\\]: a boost needs a non-empty \"when\" or \"match\"$");
-    QTest::newRow("boost without add")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(, "boosts": [{"when": ["https"]}]}]})")
-        << QStringLiteral("boosts\\[0\\]: missing required key \"add\"$");
-    QTest::newRow("invalid regex")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(, "boosts": [{"match": {"body_excerpt": "(unclosed"}, "add": 5}]}]})")
-        << QStringLiteral("boosts\\[0\\]\\.match\\.body_excerpt: invalid regular expression: .+ \\(at character \\d+\\)$");
-    QTest::newRow("unknown value in match")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(, "boosts": [{"match": {"body": "x"}, "add": 5}]}]})")
-        << QStringLiteral("boosts\\[0\\]\\.match\\.body: unknown evidence value \"body\"$");
-    QTest::newRow("duplicate cause id")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )") + cause
-                + R"(}, {"id": "a", "title": "A2", )" + cause + "}]}")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[1\\]\\.id: duplicate cause id \"a\" \\(also causes\\[0\\]\\)$");
+                                     << QStringLiteral("^bad\\.json: entries\\[2\\]: second entry "
+                                                       "for ok \\(the first is entries\\[0\\]\\)$");
+    QTest::newRow("bad detail code")
+        << wrap(R"({"class": "ok", "detail": "Not Valid", "title": "t", "summary": "s"})")
+        << QStringLiteral(
+               "^bad\\.json: entries\\[0\\]\\.detail: \"Not Valid\" is not a detail code");
+    QTest::newRow("wrong type (weight)") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(}, {"id": "b", "title": "B", "explanation": "x", "weight": "high"}]})")
+                                         << QStringLiteral(
+                                                "^bad\\.json: "
+                                                "entries\\[0\\]\\.causes\\[1\\]\\.weight: expected "
+                                                "a number, got \"high\"$");
+    QTest::newRow("fractional weight") << wrap(
+        R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1.5}]})")
+                                       << QStringLiteral("^bad\\.json: "
+                                                         "entries\\[0\\]\\.causes\\[0\\]\\.weight: "
+                                                         "expected a whole number, got 1\\.5$");
+    QTest::newRow("weight out of range") << wrap(
+        R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1e9}]})")
+                                         << QStringLiteral("^bad\\.json: "
+                                                           "entries\\[0\\]\\.causes\\[0\\]\\."
+                                                           "weight: .* out of range");
+    QTest::newRow("wrong type (causes)")
+        << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": "none"})")
+        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes: expected an array, got \"none\"$");
+    QTest::newRow("unknown fact") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(, "boosts": [{"when": ["host_loopback", "hostloopback"], "add": 5}]}]})")
+                                  << QStringLiteral(
+                                         "^bad\\.json: "
+                                         "entries\\[0\\]\\.causes\\[0\\]\\.boosts\\[0\\]\\.when\\["
+                                         "1\\]: unknown fact \"hostloopback\"$");
+    QTest::newRow("unknown negated fact") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(, "boosts": [{"when": ["!proxy"], "add": 5}]}]})")
+                                          << QStringLiteral("when\\[0\\]: unknown fact \"proxy\"$");
+    QTest::newRow("boost without condition") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(, "boosts": [{"add": 5}]}]})")
+                                             << QStringLiteral("boosts\\[0\\]: a boost needs a "
+                                                               "non-empty \"when\" or \"match\"$");
+    QTest::newRow("boost without add") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(, "boosts": [{"when": ["https"]}]}]})")
+                                       << QStringLiteral(
+                                              "boosts\\[0\\]: missing required key \"add\"$");
+    QTest::newRow("invalid regex") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(, "boosts": [{"match": {"body_excerpt": "(unclosed"}, "add": 5}]}]})")
+                                   << QStringLiteral(
+                                          "boosts\\[0\\]\\.match\\.body_excerpt: invalid regular "
+                                          "expression: .+ \\(at character \\d+\\)$");
+    QTest::newRow("unknown value in match") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(, "boosts": [{"match": {"body": "x"}, "add": 5}]}]})")
+                                            << QStringLiteral("boosts\\[0\\]\\.match\\.body: "
+                                                              "unknown evidence value \"body\"$");
+    QTest::newRow("duplicate cause id") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", )")
+        + cause + R"(}, {"id": "a", "title": "A2", )" + cause + "}]}")
+                                        << QStringLiteral(
+                                               "^bad\\.json: entries\\[0\\]\\.causes\\[1\\]\\.id: "
+                                               "duplicate cause id \"a\" \\(also "
+                                               "causes\\[0\\]\\)$");
     QTest::newRow("missing cause title")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", )") + cause + "}]}")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[0\\]: missing required key \"title\"$");
+        << wrap(QByteArray(
+                    R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", )")
+               + cause + "}]}")
+        << QStringLiteral(
+               "^bad\\.json: entries\\[0\\]\\.causes\\[0\\]: missing required key \"title\"$");
     QTest::newRow("missing cause id")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"title": "A", )") + cause + "}]}")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[0\\]: missing required key \"id\"$");
-    QTest::newRow("bad cause id")
-        << wrap(QByteArray(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "Has Space", "title": "A", )") + cause + "}]}")
-        << QStringLiteral("causes\\[0\\]\\.id: \"Has Space\" is not an id");
-    QTest::newRow("misspelt key")
-        << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "wieght": 1}]})")
-        << QStringLiteral("^bad\\.json: entries\\[0\\]\\.causes\\[0\\]\\.wieght: unknown key$");
-    QTest::newRow("remove with other fields")
-        << wrap(R"({"class": "ok", "patch": true, "causes": [{"id": "a", "remove": true, "weight": 3}]})")
-        << QStringLiteral("causes\\[0\\]\\.weight: a cause with \"remove\": true takes only \"id\"$");
-    QTest::newRow("empty patch") << wrap(R"({"class": "ok", "patch": true, "causes": [{"id": "a", "patch": true}]})")
-                                 << QStringLiteral("causes\\[0\\]: a patch must give at least one field to change$");
-    QTest::newRow("patch is not a bool") << wrap(R"({"class": "ok", "patch": "yes"})")
-                                         << QStringLiteral("entries\\[0\\]\\.patch: expected true or false, got \"yes\"$");
-    QTest::newRow("fix without text")
-        << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1,
+        << wrap(QByteArray(
+                    R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"title": "A", )")
+               + cause + "}]}")
+        << QStringLiteral(
+               "^bad\\.json: entries\\[0\\]\\.causes\\[0\\]: missing required key \"id\"$");
+    QTest::newRow("bad cause id") << wrap(
+        QByteArray(
+            R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "Has Space", "title": "A", )")
+        + cause + "}]}") << QStringLiteral("causes\\[0\\]\\.id: \"Has Space\" is not an id");
+    QTest::newRow("misspelt key") << wrap(
+        R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "wieght": 1}]})")
+                                  << QStringLiteral(
+                                         "^bad\\.json: entries\\[0\\]\\.causes\\[0\\]\\.wieght: "
+                                         "unknown key$");
+    QTest::newRow("remove with other fields") << wrap(
+        R"({"class": "ok", "patch": true, "causes": [{"id": "a", "remove": true, "weight": 3}]})")
+                                              << QStringLiteral(
+                                                     "causes\\[0\\]\\.weight: a cause with "
+                                                     "\"remove\": true takes only \"id\"$");
+    QTest::newRow("empty patch")
+        << wrap(R"({"class": "ok", "patch": true, "causes": [{"id": "a", "patch": true}]})")
+        << QStringLiteral("causes\\[0\\]: a patch must give at least one field to change$");
+    QTest::newRow("patch is not a bool")
+        << wrap(R"({"class": "ok", "patch": "yes"})")
+        << QStringLiteral("entries\\[0\\]\\.patch: expected true or false, got \"yes\"$");
+    QTest::newRow("fix without text") << wrap(
+        R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1,
                     "fixes": [{"command": "true"}]}]})")
-        << QStringLiteral("causes\\[0\\]\\.fixes\\[0\\]: missing required key \"text\"$");
-    QTest::newRow("check is a string")
-        << wrap(R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1,
+                                      << QStringLiteral("causes\\[0\\]\\.fixes\\[0\\]: missing "
+                                                        "required key \"text\"$");
+    QTest::newRow("check is a string") << wrap(
+        R"({"class": "ok", "title": "t", "summary": "s", "causes": [{"id": "a", "title": "A", "explanation": "x", "weight": 1,
                     "checks": ["ss -ltnp"]}]})")
-        << QStringLiteral("causes\\[0\\]\\.checks\\[0\\]: expected an object with \"text\" and \"command\", got \"ss -ltnp\"$");
+                                       << QStringLiteral(
+                                              "causes\\[0\\]\\.checks\\[0\\]: expected an object "
+                                              "with \"text\" and \"command\", got \"ss -ltnp\"$");
 }
 
 void TestKnowledgeBase::malformed()
@@ -840,7 +1089,8 @@ void TestKnowledgeBase::loadFileReportsMissingFile()
     KnowledgeBase kb;
     QString error;
     QVERIFY(!kb.loadFile(QStringLiteral("/nonexistent/my-kb.json"), &error));
-    QVERIFY2(error.startsWith(QStringLiteral("/nonexistent/my-kb.json: cannot open")), qPrintable(error));
+    QVERIFY2(error.startsWith(QStringLiteral("/nonexistent/my-kb.json: cannot open")),
+        qPrintable(error));
     QCOMPARE(kb.entryCount(), 0);
 }
 
@@ -852,10 +1102,13 @@ void TestKnowledgeBase::validFileLoads()
     QVERIFY(error.isEmpty());
     QCOMPARE(kb.entryCount(), 1);
     // "_comment" keys are allowed anywhere.
-    QVERIFY2(kb.loadJson(R"({"_comment": "mine", "schema": 1, "entries": [{"_note": "x", "class": "ok", "patch": true,
+    QVERIFY2(
+        kb.loadJson(
+            R"({"_comment": "mine", "schema": 1, "entries": [{"_note": "x", "class": "ok", "patch": true,
                  "causes": [{"id": "a", "patch": true, "weight": 7, "_why": "tuned"}]}]})",
-                         QStringLiteral("c.json"), &error),
-             qPrintable(error));
+            QStringLiteral("c.json"),
+            &error),
+        qPrintable(error));
     QCOMPARE(kb.diagnose(FailureClass::Ok, QString(), Evidence()).causes.first().score, 7);
 }
 
@@ -865,14 +1118,17 @@ void TestKnowledgeBase::documentedExamplesLoad()
     if (!doc.open(QIODevice::ReadOnly))
         QSKIP("docs/KNOWLEDGE.md not found next to the tests");
     const QString text = QString::fromUtf8(doc.readAll());
-    static const QRegularExpression block(QStringLiteral("```json\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression block(
+        QStringLiteral("```json\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
     int blocks = 0;
     for (auto it = block.globalMatch(text); it.hasNext();) {
         const QString json = it.next().captured(1);
         KnowledgeBase kb = KnowledgeBase::builtIn();
         QString error;
-        QVERIFY2(kb.loadJson(json.toUtf8(), QStringLiteral("KNOWLEDGE.md example %1").arg(blocks + 1), &error),
-                 qPrintable(error));
+        QVERIFY2(
+            kb.loadJson(
+                json.toUtf8(), QStringLiteral("KNOWLEDGE.md example %1").arg(blocks + 1), &error),
+            qPrintable(error));
         QVERIFY(kb.coverageGaps(classifierPairs()).isEmpty());
         ++blocks;
     }
@@ -884,37 +1140,50 @@ void TestKnowledgeBase::expandPlaceholders_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected");
     QTest::newRow("plain") << QStringLiteral("no braces") << QStringLiteral("no braces");
-    QTest::newRow("host and port") << QStringLiteral("nc -vz {host} {port}") << QStringLiteral("nc -vz llm.local 8000");
-    QTest::newRow("adjacent") << QStringLiteral("{host}:{port}{path}") << QStringLiteral("llm.local:8000/v1/models");
-    QTest::newRow("unknown kept") << QStringLiteral("{nope} {host}") << QStringLiteral("{nope} llm.local");
+    QTest::newRow("host and port")
+        << QStringLiteral("nc -vz {host} {port}") << QStringLiteral("nc -vz llm.local 8000");
+    QTest::newRow("adjacent") << QStringLiteral("{host}:{port}{path}")
+                              << QStringLiteral("llm.local:8000/v1/models");
+    QTest::newRow("unknown kept") << QStringLiteral("{nope} {host}")
+                                  << QStringLiteral("{nope} llm.local");
     QTest::newRow("empty value") << QStringLiteral("[{model}]") << QStringLiteral("[]");
     QTest::newRow("curl -w kept") << QStringLiteral("-w '%{http_code} %{content_type}'")
                                   << QStringLiteral("-w '%{http_code} %{content_type}'");
-    QTest::newRow("shell var kept") << QStringLiteral("${host} {host}") << QStringLiteral("${host} llm.local");
-    QTest::newRow("docker template kept") << QStringLiteral("{{.Names}} {{host}}") << QStringLiteral("{{.Names}} {llm.local}");
-    QTest::newRow("json body") << QStringLiteral(R"(-d '{"model":"{model}"}')") << QStringLiteral(R"(-d '{"model":""}')");
+    QTest::newRow("shell var kept")
+        << QStringLiteral("${host} {host}") << QStringLiteral("${host} llm.local");
+    QTest::newRow("docker template kept")
+        << QStringLiteral("{{.Names}} {{host}}") << QStringLiteral("{{.Names}} {llm.local}");
+    QTest::newRow("json body") << QStringLiteral(R"(-d '{"model":"{model}"}')")
+                               << QStringLiteral(R"(-d '{"model":""}')");
     QTest::newRow("unclosed") << QStringLiteral("{host") << QStringLiteral("{host");
     QTest::newRow("empty braces") << QStringLiteral("{}") << QStringLiteral("{}");
-    QTest::newRow("value not re-expanded") << QStringLiteral("{server_error}") << QStringLiteral("bad {host}");
+    QTest::newRow("value not re-expanded")
+        << QStringLiteral("{server_error}") << QStringLiteral("bad {host}");
 }
 
 void TestKnowledgeBase::expandPlaceholders()
 {
     QFETCH(QString, text);
     QFETCH(QString, expected);
-    const Evidence e = makeEvidence({}, {QStringLiteral("host=llm.local"), QStringLiteral("port=8000"),
-                                         QStringLiteral("path=/v1/models"), QStringLiteral("model="),
-                                         QStringLiteral("content_type=text/html"),
-                                         QStringLiteral("server_error=bad {host}")});
+    const Evidence e = makeEvidence({},
+        { QStringLiteral("host=llm.local"),
+            QStringLiteral("port=8000"),
+            QStringLiteral("path=/v1/models"),
+            QStringLiteral("model="),
+            QStringLiteral("content_type=text/html"),
+            QStringLiteral("server_error=bad {host}") });
     QCOMPARE(sw::expandPlaceholders(text, e), expected);
 }
 
 void TestKnowledgeBase::diagnosisExpandsPlaceholders()
 {
-    const Evidence e = makeEvidence({QStringLiteral("host_loopback")},
-                                    {QStringLiteral("host=localhost"), QStringLiteral("port=8000"),
-                                     QStringLiteral("address=[::1]:8000"), QStringLiteral("url=http://localhost:8000/health")});
-    const Diagnosis d = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), e);
+    const Evidence e = makeEvidence({ QStringLiteral("host_loopback") },
+        { QStringLiteral("host=localhost"),
+            QStringLiteral("port=8000"),
+            QStringLiteral("address=[::1]:8000"),
+            QStringLiteral("url=http://localhost:8000/health") });
+    const Diagnosis d
+        = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), e);
     QVERIFY2(d.summary.contains(QStringLiteral("[::1]:8000")), qPrintable(d.summary));
     QVERIFY2(d.summary.contains(QStringLiteral("port 8000")), qPrintable(d.summary));
     bool sawSs = false;
@@ -926,14 +1195,14 @@ void TestKnowledgeBase::diagnosisExpandsPlaceholders()
     }
     QVERIFY(sawSs);
 
-    const Diagnosis tls = KnowledgeBase::builtIn().diagnose(
-        FailureClass::TlsError, QStringLiteral("hostname_mismatch"),
-        makeEvidence({}, {QStringLiteral("host=api.example.com"), QStringLiteral("port=443")}));
+    const Diagnosis tls = KnowledgeBase::builtIn().diagnose(FailureClass::TlsError,
+        QStringLiteral("hostname_mismatch"),
+        makeEvidence({}, { QStringLiteral("host=api.example.com"), QStringLiteral("port=443") }));
     bool sawOpenssl = false;
     for (const RankedCause &c : tls.causes) {
         for (const KbCommand &k : c.checks) {
-            if (k.command.startsWith(
-                    QStringLiteral("openssl s_client -connect api.example.com:443 -servername api.example.com")))
+            if (k.command.startsWith(QStringLiteral(
+                    "openssl s_client -connect api.example.com:443 -servername api.example.com")))
                 sawOpenssl = true;
         }
     }
@@ -941,20 +1210,27 @@ void TestKnowledgeBase::diagnosisExpandsPlaceholders()
 
     // Commands never keep a raw {name}: a value the probe lacks (or has empty) becomes an
     // UPPERCASE fill-in; prose gets the empty value.
-    const Diagnosis nf = KnowledgeBase::builtIn().diagnose(
-        FailureClass::HttpNotFound, QString(),
-        makeEvidence({}, {QStringLiteral("scheme=http"), QStringLiteral("host=h"), QStringLiteral("port=8000"),
-                          QStringLiteral("model="), QStringLiteral("path=/x")}));
+    const Diagnosis nf = KnowledgeBase::builtIn().diagnose(FailureClass::HttpNotFound,
+        QString(),
+        makeEvidence({},
+            { QStringLiteral("scheme=http"),
+                QStringLiteral("host=h"),
+                QStringLiteral("port=8000"),
+                QStringLiteral("model="),
+                QStringLiteral("path=/x") }));
     bool sawFillIn = false;
     for (const RankedCause &c : nf.causes) {
         for (const KbCommand &k : c.checks + c.fixes) {
             QVERIFY2(!k.command.contains(QStringLiteral("{model}")), qPrintable(k.command));
-            sawFillIn = sawFillIn || k.command.contains(QStringLiteral("http://h:8000/v2/models/MODEL"));
+            sawFillIn
+                = sawFillIn || k.command.contains(QStringLiteral("http://h:8000/v2/models/MODEL"));
         }
     }
     QVERIFY(sawFillIn);
-    QCOMPARE(nf.summary, QStringLiteral("h answered 404 for /x: the server is up but has no such route or model."));
-    const Diagnosis bare = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
+    QCOMPARE(nf.summary,
+        QStringLiteral("h answered 404 for /x: the server is up but has no such route or model."));
+    const Diagnosis bare
+        = KnowledgeBase::builtIn().diagnose(FailureClass::ConnectionRefused, QString(), Evidence());
     for (const RankedCause &c : bare.causes) {
         for (const KbCommand &k : c.checks + c.fixes) {
             static const QRegularExpression raw(QStringLiteral("(?<![%$])\\{[a-z_]+\\}"));

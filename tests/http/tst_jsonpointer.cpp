@@ -23,7 +23,7 @@ QByteArray text(const std::optional<QJsonValue> &v)
 {
     if (!v)
         return "<none>";
-    const QByteArray wrapped = QJsonDocument(QJsonArray{*v}).toJson(QJsonDocument::Compact);
+    const QByteArray wrapped = QJsonDocument(QJsonArray { *v }).toJson(QJsonDocument::Compact);
     return wrapped.mid(1, wrapped.size() - 2);
 }
 
@@ -65,10 +65,13 @@ void TestJsonPointer::rfc6901Examples_data()
     QTest::addColumn<QByteArray>("expected");
 
     const auto row = [](const char *pointer, const char *expected) {
-        QTest::newRow(pointer[0] ? pointer : "(empty)") << QString::fromUtf8(pointer) << QByteArray(expected);
+        QTest::newRow(pointer[0] ? pointer : "(empty)")
+            << QString::fromUtf8(pointer) << QByteArray(expected);
     };
-    row("", "{\"\":0,\" \":7,\"a/b\":1,\"c%d\":2,\"e^f\":3,\"foo\":[\"bar\",\"baz\"],\"g|h\":4,\"i\\\\j\":5,"
-            "\"k\\\"l\":6,\"m~n\":8}");
+    row("",
+        "{\"\":0,\" "
+        "\":7,\"a/b\":1,\"c%d\":2,\"e^f\":3,\"foo\":[\"bar\",\"baz\"],\"g|h\":4,\"i\\\\j\":5,"
+        "\"k\\\"l\":6,\"m~n\":8}");
     row("/foo", "[\"bar\",\"baz\"]");
     row("/foo/0", "\"bar\"");
     row("/", "0");
@@ -124,14 +127,21 @@ void TestJsonPointer::tokens_data()
     QTest::addColumn<QStringList>("expected");
 
     QTest::newRow("empty") << QString() << QStringList();
-    QTest::newRow("root key") << QStringLiteral("/") << QStringList{QString()};
-    QTest::newRow("two empty") << QStringLiteral("//") << QStringList{QString(), QString()};
-    QTest::newRow("plain") << QStringLiteral("/choices/0/message") << QStringList{
-        QStringLiteral("choices"), QStringLiteral("0"), QStringLiteral("message")};
-    QTest::newRow("escapes") << QStringLiteral("/a~1b/~0/~01/~10") << QStringList{
-        QStringLiteral("a/b"), QStringLiteral("~"), QStringLiteral("~1"), QStringLiteral("/0")};
-    QTest::newRow("trailing slash") << QStringLiteral("/a/") << QStringList{QStringLiteral("a"), QString()};
-    QTest::newRow("unicode") << QString::fromUtf8("/caf\xc3\xa9") << QStringList{QString::fromUtf8("caf\xc3\xa9")};
+    QTest::newRow("root key") << QStringLiteral("/") << QStringList { QString() };
+    QTest::newRow("two empty") << QStringLiteral("//") << QStringList { QString(), QString() };
+    QTest::newRow("plain") << QStringLiteral("/choices/0/message")
+                           << QStringList { QStringLiteral("choices"),
+                                  QStringLiteral("0"),
+                                  QStringLiteral("message") };
+    QTest::newRow("escapes") << QStringLiteral("/a~1b/~0/~01/~10")
+                             << QStringList { QStringLiteral("a/b"),
+                                    QStringLiteral("~"),
+                                    QStringLiteral("~1"),
+                                    QStringLiteral("/0") };
+    QTest::newRow("trailing slash")
+        << QStringLiteral("/a/") << QStringList { QStringLiteral("a"), QString() };
+    QTest::newRow("unicode") << QString::fromUtf8("/caf\xc3\xa9")
+                             << QStringList { QString::fromUtf8("caf\xc3\xa9") };
 }
 
 void TestJsonPointer::tokens()
@@ -182,17 +192,18 @@ void TestJsonPointer::resolve()
 {
     QFETCH(QString, pointer);
     QFETCH(QByteArray, expected);
-    static const QJsonValue doc = parse("{"
-                                        "  \"a\": [10, 20, 30],"
-                                        "  \"s\": \"str\","
-                                        "  \"o\": {\"0\": \"zero\", \"01\": \"zero-one\", \"-\": \"dash\"},"
-                                        "  \"n\": null,"
-                                        "  \"f\": false,"
-                                        "  \"choices\": [{\"message\": {\"content\": \"hi\"}}],"
-                                        "  \"m\": [[1, 2], [3, 4]],"
-                                        "  \"e\": {},"
-                                        "  \"x/y\": 1"
-                                        "}");
+    static const QJsonValue doc
+        = parse("{"
+                "  \"a\": [10, 20, 30],"
+                "  \"s\": \"str\","
+                "  \"o\": {\"0\": \"zero\", \"01\": \"zero-one\", \"-\": \"dash\"},"
+                "  \"n\": null,"
+                "  \"f\": false,"
+                "  \"choices\": [{\"message\": {\"content\": \"hi\"}}],"
+                "  \"m\": [[1, 2], [3, 4]],"
+                "  \"e\": {},"
+                "  \"x/y\": 1"
+                "}");
     QCOMPARE(text(JsonPointer::resolve(doc, pointer)), expected);
 }
 

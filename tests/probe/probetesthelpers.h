@@ -13,7 +13,8 @@
 namespace sw::test {
 
 // Runs one attempt to completion on the event loop and returns its result.
-inline AttemptResult runAttempt(ProbeEngine &engine, const ProbeRequest &request, qint64 *wallMs = nullptr)
+inline AttemptResult runAttempt(
+    ProbeEngine &engine, const ProbeRequest &request, qint64 *wallMs = nullptr)
 {
     std::unique_ptr<HttpAttempt> attempt(engine.createAttempt(request));
     QSignalSpy spy(attempt.get(), &HttpAttempt::finished);

@@ -26,7 +26,8 @@ private slots:
 private:
     ProbeRequest forName(const QString &name, int timeoutMs = 3000) const
     {
-        return requestFor(QUrl(QStringLiteral("http://%1:%2/health").arg(name).arg(m_demo.port())), timeoutMs);
+        return requestFor(
+            QUrl(QStringLiteral("http://%1:%2/health").arg(name).arg(m_demo.port())), timeoutMs);
     }
     ProbeEngine m_engine;
     DemoServer m_demo;
@@ -47,11 +48,18 @@ void TestDns::names_data()
     QTest::addColumn<int>("ip");
     QTest::addColumn<QString>("cls");
     QTest::addColumn<QString>("detail");
-    QTest::newRow("resolves") << "model.sw.test" << int(IpPreference::System) << "ok" << "";
-    QTest::newRow("NXDOMAIN") << "nx.sw.test" << int(IpPreference::System) << "dns_failure" << "nxdomain";
-    QTest::newRow("SERVFAIL") << "servfail.sw.test" << int(IpPreference::System) << "dns_failure" << "temporary";
-    QTest::newRow("only IPv6, IPv4 asked") << "v6.sw.test" << int(IpPreference::OnlyV4) << "dns_failure" << "no_address";
-    QTest::newRow("dual stack, IPv6 only: refused") << "dual.sw.test" << int(IpPreference::OnlyV6) << "connection_refused" << "";
+    QTest::newRow("resolves") << "model.sw.test" << int(IpPreference::System) << "ok"
+                              << "";
+    QTest::newRow("NXDOMAIN") << "nx.sw.test" << int(IpPreference::System) << "dns_failure"
+                              << "nxdomain";
+    QTest::newRow("SERVFAIL") << "servfail.sw.test" << int(IpPreference::System) << "dns_failure"
+                              << "temporary";
+    QTest::newRow("only IPv6, IPv4 asked")
+        << "v6.sw.test" << int(IpPreference::OnlyV4) << "dns_failure"
+        << "no_address";
+    QTest::newRow("dual stack, IPv6 only: refused")
+        << "dual.sw.test" << int(IpPreference::OnlyV6) << "connection_refused"
+        << "";
 }
 
 void TestDns::names()
@@ -83,7 +91,8 @@ void TestDns::silentResolverWithinTheDeadline()
     QVERIFY2(wall.elapsed() < 600, qPrintable(QString::number(wall.elapsed())));
 
     // With a longer deadline glibc gives up first (timeout:1 attempts:1): still a timeout.
-    const AttemptResult later = runAttempt(m_engine, forName(QStringLiteral("silent.sw.test"), 3000));
+    const AttemptResult later
+        = runAttempt(m_engine, forName(QStringLiteral("silent.sw.test"), 3000));
     QCOMPARE(later.failureClass, FailureClass::DnsFailure);
     QCOMPARE(later.detail, QStringLiteral("timeout"));
 }
@@ -94,7 +103,8 @@ void TestDns::slowAnswerIsTimed()
     const AttemptResult r = runAttempt(m_engine, forName(QStringLiteral("slow.sw.test")));
     QCOMPARE(r.failureClass, FailureClass::Ok);
     QVERIFY(r.timings.dnsMs.has_value());
-    QVERIFY2(*r.timings.dnsMs >= 30 && *r.timings.dnsMs < 80, qPrintable(QString::number(*r.timings.dnsMs)));
+    QVERIFY2(*r.timings.dnsMs >= 30 && *r.timings.dnsMs < 80,
+        qPrintable(QString::number(*r.timings.dnsMs)));
 }
 
 void TestDns::dualStackFallsBackToIpv4()
@@ -111,23 +121,25 @@ void TestDns::dualStackFallsBackToIpv4()
     QVERIFY(r.addressTries.at(1).connected);
     QCOMPARE(r.connectedAddress, QStringLiteral("127.0.0.1:%1").arg(m_demo.port()));
     QVERIFY2(!r.warnings.isEmpty() && r.warnings.first().contains(QLatin1String("IPv6 refused")),
-             qPrintable(r.warnings.join(QLatin1Char('|'))));
+        qPrintable(r.warnings.join(QLatin1Char('|'))));
 }
 
 void TestDns::freshLookupEveryAttempt()
 {
     m_dns.resetCounts();
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(runAttempt(m_engine, forName(QStringLiteral("again.sw.test"))).failureClass, FailureClass::Ok);
+        QCOMPARE(runAttempt(m_engine, forName(QStringLiteral("again.sw.test"))).failureClass,
+            FailureClass::Ok);
     QVERIFY2(m_dns.queryCount(QStringLiteral("again.sw.test"), DnsFaultServer::A) >= 3,
-             "no cache: every attempt asks the resolver");
+        "no cache: every attempt asks the resolver");
 }
 
 void TestDns::resolveOverrideSkipsDns()
 {
     m_dns.resetCounts();
     ProbeRequest req = forName(QStringLiteral("nx.sw.test"));
-    req.resolveOverrides.append({QStringLiteral("nx.sw.test"), m_demo.port(), {QHostAddress(QHostAddress::LocalHost)}});
+    req.resolveOverrides.append(
+        { QStringLiteral("nx.sw.test"), m_demo.port(), { QHostAddress(QHostAddress::LocalHost) } });
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::Ok);
     QCOMPARE(m_dns.queryCount(QStringLiteral("nx.sw.test")), 0);

@@ -70,11 +70,19 @@ void TestHttpAttempt::scenarios_data()
     QTest::addColumn<QString>("detail");
     QTest::addColumn<int>("status");
 
-    auto row = [](const char *name, const char *scenario, const char *cls, const char *phase, const char *detail,
-                  int status, bool predictions = true, int timeoutMs = 3000, double slo = 0, const char *path = "/predict") {
-        QTest::newRow(name) << QString::fromLatin1(scenario) << QString::fromLatin1(path) << predictions << timeoutMs
-                            << slo << QString::fromLatin1(cls) << QString::fromLatin1(phase)
-                            << QString::fromLatin1(detail) << status;
+    auto row = [](const char *name,
+                   const char *scenario,
+                   const char *cls,
+                   const char *phase,
+                   const char *detail,
+                   int status,
+                   bool predictions = true,
+                   int timeoutMs = 3000,
+                   double slo = 0,
+                   const char *path = "/predict") {
+        QTest::newRow(name) << QString::fromLatin1(scenario) << QString::fromLatin1(path)
+                            << predictions << timeoutMs << slo << QString::fromLatin1(cls)
+                            << QString::fromLatin1(phase) << QString::fromLatin1(detail) << status;
     };
     row("ok", "ok", "ok", "none", "", 200);
     row("health ok", "ok", "ok", "none", "", 200, false, 3000, 0, "/health");
@@ -93,19 +101,41 @@ void TestHttpAttempt::scenarios_data()
     row("422", "status:422", "http_client_error", "response", "", 422);
     row("hang after the request", "hang", "read_timeout", "response", "no_response", 0, true, 400);
     row("never reads", "no_read", "read_timeout", "response", "no_response", 0, true, 400);
-    row("slow drip", "drip:100", "read_timeout", "response", "slow_body", 0, true, 500); // "HTTP/" only
+    row("slow drip", "drip:100", "read_timeout", "response", "slow_body", 0, true, 500); // "HTTP/"
+                                                                                         // only
     row("reset", "reset", "connection_reset", "response", "reset", 0);
     row("empty reply", "empty_reply", "connection_reset", "response", "empty_reply", 0);
     row("truncated body", "truncated", "connection_reset", "response", "truncated", 200);
     row("garbage bytes", "garbage", "invalid_response", "response", "not_http", 0);
     row("html instead of json", "html", "invalid_response", "validate", "html", 200);
     row("broken json", "broken_json", "invalid_response", "validate", "broken_json", 200);
-    row("missing /predictions", "missing_field", "invalid_response", "validate", "missing_path", 200);
-    row("broken json, nothing expected", "broken_json", "invalid_response", "validate", "broken_json", 200, false);
+    row("missing /predictions",
+        "missing_field",
+        "invalid_response",
+        "validate",
+        "missing_path",
+        200);
+    row("broken json, nothing expected",
+        "broken_json",
+        "invalid_response",
+        "validate",
+        "broken_json",
+        200,
+        false);
     row("redirect loop", "redirect_loop", "too_many_redirects", "response", "", 302);
-    row("redirect to file://", "redirect_file", "redirect_refused", "response", "unsupported_scheme", 302);
+    row("redirect to file://",
+        "redirect_file",
+        "redirect_refused",
+        "response",
+        "unsupported_scheme",
+        302);
     row("body over the cap", "big_body", "invalid_response", "response", "body_over_cap", 200);
-    row("endless chunked body", "endless_chunked", "invalid_response", "response", "body_over_cap", 200);
+    row("endless chunked body",
+        "endless_chunked",
+        "invalid_response",
+        "response",
+        "body_over_cap",
+        200);
 }
 
 void TestHttpAttempt::scenarios()
@@ -128,7 +158,7 @@ void TestHttpAttempt::scenarios()
         req.body = R"({"instances": [[1.0, 2.0, 3.0, 4.0]]})";
     }
     if (expectPredictions && path == QLatin1String("/predict"))
-        req.validation.requiredPointers = {QStringLiteral("/predictions")};
+        req.validation.requiredPointers = { QStringLiteral("/predictions") };
     req.validation.sloMs = sloMs;
 
     qint64 wall = 0;
@@ -152,17 +182,20 @@ void TestHttpAttempt::scenarios()
         QCOMPARE(r.redirects.size(), req.maxRedirects);
     if (scenario == QLatin1String("big_body") || scenario == QLatin1String("endless_chunked")) {
         QVERIFY(r.bodyTruncated);
-        QVERIFY(r.body.size() <= req.bodyCap); // a Content-Length over the cap stops before the body
+        QVERIFY(
+            r.body.size() <= req.bodyCap); // a Content-Length over the cap stops before the body
         QVERIFY(r.bodyBytes <= req.bodyCap + 64 * 1024);
     }
     if (scenario == QLatin1String("model_not_found"))
-        QVERIFY2(r.serverError.contains(QLatin1String("does not exist")), qPrintable(r.serverError));
+        QVERIFY2(
+            r.serverError.contains(QLatin1String("does not exist")), qPrintable(r.serverError));
 }
 
 void TestHttpAttempt::refusedPort()
 {
     const quint16 port = unusedLoopbackPort();
-    const AttemptResult r = runAttempt(m_engine, requestFor(QUrl(QStringLiteral("http://127.0.0.1:%1/predict").arg(port))));
+    const AttemptResult r = runAttempt(
+        m_engine, requestFor(QUrl(QStringLiteral("http://127.0.0.1:%1/predict").arg(port))));
     QCOMPARE(r.failureClass, FailureClass::ConnectionRefused);
     QCOMPARE(r.phase, Phase::Connect);
     QCOMPARE(r.addressTries.size(), 1);
@@ -176,12 +209,14 @@ void TestHttpAttempt::connectTimeoutOnFullAcceptQueue()
 {
     AcceptQueueFullListener full;
     QVERIFY2(full.isValid(), qPrintable(full.errorString()));
-    ProbeRequest req = requestFor(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(full.port())), 2000);
+    ProbeRequest req
+        = requestFor(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(full.port())), 2000);
     req.connectTimeoutMs = 300;
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::ConnectTimeout);
     QCOMPARE(r.phase, Phase::Connect);
-    QVERIFY2(r.timings.totalMs >= 295 && r.timings.totalMs < 340, qPrintable(QString::number(r.timings.totalMs)));
+    QVERIFY2(r.timings.totalMs >= 295 && r.timings.totalMs < 340,
+        qPrintable(QString::number(r.timings.totalMs)));
 }
 
 void TestHttpAttempt::httpsToPlainHttpPort()
@@ -213,12 +248,14 @@ void TestHttpAttempt::deadlineHoldsWhateverTheServerDoes()
     QFETCH(int, timeoutMs);
     QString error;
     QVERIFY(m_demo.setScenario(scenario, &error));
-    ProbeRequest req = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), timeoutMs);
+    ProbeRequest req
+        = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), timeoutMs);
     qint64 wall = 0;
     const AttemptResult r = runAttempt(m_engine, req, &wall);
     QCOMPARE(r.failureClass, FailureClass::ReadTimeout);
     const double overrun = r.timings.totalMs - timeoutMs;
-    QVERIFY2(overrun >= -1 && overrun < 25, qPrintable(QStringLiteral("overran by %1 ms").arg(overrun)));
+    QVERIFY2(
+        overrun >= -1 && overrun < 25, qPrintable(QStringLiteral("overran by %1 ms").arg(overrun)));
     QVERIFY2(wall < timeoutMs + 100, qPrintable(QString::number(wall)));
 }
 
@@ -227,13 +264,15 @@ void TestHttpAttempt::hugeBodyKeepsMemoryBounded()
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("big_body:536870912"), &error)); // 512 MiB
     const qint64 before = residentKiB();
-    ProbeRequest req = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), 5000);
+    ProbeRequest req
+        = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), 5000);
     const AttemptResult r = runAttempt(m_engine, req);
     const qint64 after = residentKiB();
     QCOMPARE(r.failureClass, FailureClass::InvalidResponse);
     QCOMPARE(r.detail, QStringLiteral("body_over_cap"));
     QVERIFY(r.bodyTruncated);
-    QVERIFY2(after - before < 64 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(after - before)));
+    QVERIFY2(after - before < 64 * 1024,
+        qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(after - before)));
     QVERIFY2(r.timings.totalMs < 2000, "stops reading at the cap instead of draining 512 MiB");
 }
 
@@ -241,13 +280,16 @@ void TestHttpAttempt::timingsOfASuccess()
 {
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("slow:60"), &error));
-    ProbeRequest req = requestFor(QUrl(QStringLiteral("http://localhost:%1/health").arg(m_demo.port())));
+    ProbeRequest req
+        = requestFor(QUrl(QStringLiteral("http://localhost:%1/health").arg(m_demo.port())));
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::Ok);
     QVERIFY(r.timings.dnsMs && r.timings.connectMs && r.timings.ttfbMs && r.timings.transferMs);
     QVERIFY(!r.timings.tlsMs);
-    QVERIFY2(*r.timings.ttfbMs >= 59 && *r.timings.ttfbMs < 120, qPrintable(QString::number(*r.timings.ttfbMs)));
-    const double sum = *r.timings.dnsMs + *r.timings.connectMs + *r.timings.ttfbMs + *r.timings.transferMs;
+    QVERIFY2(*r.timings.ttfbMs >= 59 && *r.timings.ttfbMs < 120,
+        qPrintable(QString::number(*r.timings.ttfbMs)));
+    const double sum
+        = *r.timings.dnsMs + *r.timings.connectMs + *r.timings.ttfbMs + *r.timings.transferMs;
     QVERIFY2(qAbs(r.timings.totalMs - sum) < 1.0, "phases add up to the total");
     QVERIFY(r.resolvedAddresses.contains(QStringLiteral("127.0.0.1")));
 }
@@ -256,10 +298,11 @@ void TestHttpAttempt::postBodyAndHeadersReachTheServer()
 {
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("ok"), &error));
-    ProbeRequest req = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/v1/models/demo-model:predict")));
+    ProbeRequest req = requestFor(
+        QUrl(m_demo.baseUrl().toString() + QStringLiteral("/v1/models/demo-model:predict")));
     req.method = "POST";
     req.body = R"({"instances": [[1, 2]]})";
-    req.validation.requiredPointers = {QStringLiteral("/predictions/0")};
+    req.validation.requiredPointers = { QStringLiteral("/predictions/0") };
     QSignalSpy seen(&m_demo, &DemoServer::requestReceived);
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::Ok);
@@ -292,7 +335,8 @@ void TestHttpAttempt::cancelStopsAtOnce()
 {
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("hang"), &error));
-    ProbeRequest req = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), 10000);
+    ProbeRequest req
+        = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), 10000);
     std::unique_ptr<HttpAttempt> a(m_engine.createAttempt(req));
     QSignalSpy spy(a.get(), &HttpAttempt::finished);
     a->start();

@@ -26,7 +26,8 @@ private slots:
     void singleAttemptByDefault();
 
 private:
-    ProbeResult run(const ProbeRequest &req, const RetryPolicy &policy, std::function<double()> random = {});
+    ProbeResult run(
+        const ProbeRequest &req, const RetryPolicy &policy, std::function<double()> random = {});
     ProbeRequest predict(int timeoutMs = 2000) const;
 
     ProbeEngine m_engine;
@@ -41,14 +42,16 @@ void TestProbeRetry::initTestCase()
 
 ProbeRequest TestProbeRetry::predict(int timeoutMs) const
 {
-    ProbeRequest r = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), timeoutMs);
+    ProbeRequest r
+        = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/predict")), timeoutMs);
     r.method = "POST";
     r.body = R"({"instances": [[1.0]]})";
-    r.validation.requiredPointers = {QStringLiteral("/predictions")};
+    r.validation.requiredPointers = { QStringLiteral("/predictions") };
     return r;
 }
 
-ProbeResult TestProbeRetry::run(const ProbeRequest &req, const RetryPolicy &policy, std::function<double()> random)
+ProbeResult TestProbeRetry::run(
+    const ProbeRequest &req, const RetryPolicy &policy, std::function<double()> random)
 {
     std::unique_ptr<Probe> probe(m_engine.createProbe(req, policy));
     if (random)
@@ -135,12 +138,18 @@ void TestProbeRetry::doesNotRetryNonRetryable_data()
 {
     QTest::addColumn<QString>("scenario");
     QTest::addColumn<QString>("cls");
-    QTest::newRow("404") << "model_not_found" << "http_not_found";
-    QTest::newRow("401") << "unauthorized" << "http_auth";
-    QTest::newRow("400") << "status:400" << "http_client_error";
-    QTest::newRow("500") << "server_error" << "http_server_error";
-    QTest::newRow("html") << "html" << "invalid_response";
-    QTest::newRow("redirect to file") << "redirect_file" << "redirect_refused";
+    QTest::newRow("404") << "model_not_found"
+                         << "http_not_found";
+    QTest::newRow("401") << "unauthorized"
+                         << "http_auth";
+    QTest::newRow("400") << "status:400"
+                         << "http_client_error";
+    QTest::newRow("500") << "server_error"
+                         << "http_server_error";
+    QTest::newRow("html") << "html"
+                          << "invalid_response";
+    QTest::newRow("redirect to file") << "redirect_file"
+                                      << "redirect_refused";
 }
 
 void TestProbeRetry::doesNotRetryNonRetryable()
@@ -173,7 +182,8 @@ void TestProbeRetry::jitterStaysWithinBounds()
     for (qsizetype i = 1; i < r.attempts.size(); ++i) {
         const double ceiling = qMin(24.0, 4.0 * double(1 << (i - 1)));
         const double w = r.attempts.at(i).waitBeforeMs;
-        QVERIFY2(w >= 0 && w < ceiling, qPrintable(QStringLiteral("wait %1 outside [0, %2)").arg(w).arg(ceiling)));
+        QVERIFY2(w >= 0 && w < ceiling,
+            qPrintable(QStringLiteral("wait %1 outside [0, %2)").arg(w).arg(ceiling)));
         distinct.insert(w);
     }
     QVERIFY2(distinct.size() > 1, "full jitter: waits are random, not fixed");
@@ -220,7 +230,7 @@ void TestProbeRetry::singleAttemptByDefault()
 {
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("status:503"), &error));
-    const ProbeResult r = run(predict(), RetryPolicy{});
+    const ProbeResult r = run(predict(), RetryPolicy {});
     QCOMPARE(r.attempts.size(), 1);
 }
 

@@ -32,7 +32,8 @@ private:
     {
         ProbeRequest r = requestFor(target, 2000);
         r.proxyMode = ProxyMode::Explicit;
-        r.proxyUrl = QUrl(QStringLiteral("http://") + credentials + QStringLiteral("127.0.0.1:%1").arg(m_proxy.serverPort()));
+        r.proxyUrl = QUrl(QStringLiteral("http://") + credentials
+            + QStringLiteral("127.0.0.1:%1").arg(m_proxy.serverPort()));
         return r;
     }
     ProbeEngine m_engine;
@@ -57,12 +58,13 @@ void TestProxy::init()
 
 void TestProxy::plainHttpThroughProxy()
 {
-    const AttemptResult r = runAttempt(m_engine, viaProxy(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health"))));
+    const AttemptResult r = runAttempt(
+        m_engine, viaProxy(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health"))));
     QCOMPARE(r.failureClass, FailureClass::Ok);
     QCOMPARE(r.proxyUsed, QStringLiteral("http://127.0.0.1:%1").arg(m_proxy.serverPort()));
     QCOMPARE(m_proxy.requests().size(), 1);
     QVERIFY2(m_proxy.requests().first().requestLine.startsWith("GET http://127.0.0.1:"),
-             m_proxy.requests().first().requestLine.constData());
+        m_proxy.requests().first().requestLine.constData());
     QCOMPARE(r.connectedAddress, QStringLiteral("127.0.0.1:%1").arg(m_proxy.serverPort()));
 }
 
@@ -83,11 +85,21 @@ void TestProxy::proxyAuthentication_data()
     QTest::addColumn<QString>("credentials");
     QTest::addColumn<QString>("cls");
     QTest::addColumn<QString>("detail");
-    QTest::newRow("https, none") << true << "" << "proxy_error" << "auth_required";
-    QTest::newRow("https, wrong") << true << "user:wrong@" << "proxy_error" << "auth_required";
-    QTest::newRow("https, right") << true << "user:s3cret@" << "ok" << "";
-    QTest::newRow("http, none") << false << "" << "proxy_error" << "auth_required";
-    QTest::newRow("http, right") << false << "user:s3cret@" << "ok" << "";
+    QTest::newRow("https, none") << true << ""
+                                 << "proxy_error"
+                                 << "auth_required";
+    QTest::newRow("https, wrong") << true << "user:wrong@"
+                                  << "proxy_error"
+                                  << "auth_required";
+    QTest::newRow("https, right") << true << "user:s3cret@"
+                                  << "ok"
+                                  << "";
+    QTest::newRow("http, none") << false << ""
+                                << "proxy_error"
+                                << "auth_required";
+    QTest::newRow("http, right") << false << "user:s3cret@"
+                                 << "ok"
+                                 << "";
 }
 
 void TestProxy::proxyAuthentication()
@@ -105,7 +117,8 @@ void TestProxy::proxyAuthentication()
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(QString(classId(r.failureClass)), cls);
     QCOMPARE(r.detail, detail);
-    QVERIFY2(!r.proxyUsed.contains(QLatin1String("s3cret")), "proxy credentials never appear in results");
+    QVERIFY2(!r.proxyUsed.contains(QLatin1String("s3cret")),
+        "proxy credentials never appear in results");
 }
 
 void TestProxy::tunnelRejected()
@@ -152,7 +165,8 @@ void TestProxy::proxyRefused()
 void TestProxy::environmentProxyAndNoProxy()
 {
     QProcessEnvironment env;
-    env.insert(QStringLiteral("HTTP_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(m_proxy.serverPort()));
+    env.insert(QStringLiteral("HTTP_PROXY"),
+        QStringLiteral("http://127.0.0.1:%1").arg(m_proxy.serverPort()));
     ProbeEngine engine;
     engine.setEnvironmentProxy(ProxyConfig::fromEnvironment(env));
     ProbeRequest req = requestFor(QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
@@ -160,7 +174,8 @@ void TestProxy::environmentProxyAndNoProxy()
     const AttemptResult through = runAttempt(engine, req);
     QCOMPARE(through.failureClass, FailureClass::Ok);
     QVERIFY(!through.proxyUsed.isEmpty());
-    QVERIFY2(through.proxySource.contains(QLatin1String("HTTP_PROXY")), qPrintable(through.proxySource));
+    QVERIFY2(
+        through.proxySource.contains(QLatin1String("HTTP_PROXY")), qPrintable(through.proxySource));
     QCOMPARE(m_proxy.requests().size(), 1);
 
     env.insert(QStringLiteral("NO_PROXY"), QStringLiteral("127.0.0.1"));

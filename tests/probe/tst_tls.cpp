@@ -1,10 +1,10 @@
 // TLS against real QSslServer-based fault servers and the committed fixture certificates.
 #include "probetesthelpers.h"
 
+#include "acceptqueuefulllistener.h"
 #include "demo/demoserver.h"
 #include "tlsfaultserver.h"
 #include "tlsfixtures.h"
-#include "acceptqueuefulllistener.h"
 
 #include <QProcess>
 #include <QTcpSocket>
@@ -28,10 +28,12 @@ private slots:
     void handshakeDelayIsMeasured();
     void httpsToHttpRedirectIsRefused();
     void unreadableCaFileIsATlsError();
+    void serverNameOverride();
 
 private:
-    ProbeRequest request(const TlsFaultServer &server, const QString &host = QStringLiteral("localhost"),
-                         bool trustTestCa = true) const
+    ProbeRequest request(const TlsFaultServer &server,
+        const QString &host = QStringLiteral("localhost"),
+        bool trustTestCa = true) const
     {
         ProbeRequest r = requestFor(server.url(host, QStringLiteral("/predict")), 3000);
         if (trustTestCa)
@@ -48,12 +50,24 @@ void TestTls::certificates_data()
     QTest::addColumn<bool>("trustTestCa");
     QTest::addColumn<QString>("cls");
     QTest::addColumn<QString>("detail");
-    QTest::newRow("valid, CA trusted") << int(TlsFixtures::Cert::Server) << "localhost" << true << "ok" << "";
-    QTest::newRow("valid, by IP SAN") << int(TlsFixtures::Cert::Server) << "127.0.0.1" << true << "ok" << "";
-    QTest::newRow("issuer not trusted") << int(TlsFixtures::Cert::Server) << "localhost" << false << "tls_error" << "untrusted_issuer";
-    QTest::newRow("expired") << int(TlsFixtures::Cert::Expired) << "localhost" << true << "tls_error" << "expired";
-    QTest::newRow("self-signed") << int(TlsFixtures::Cert::SelfSigned) << "localhost" << true << "tls_error" << "self_signed";
-    QTest::newRow("wrong host") << int(TlsFixtures::Cert::WrongHost) << "localhost" << true << "tls_error" << "hostname_mismatch";
+    QTest::newRow("valid, CA trusted")
+        << int(TlsFixtures::Cert::Server) << "localhost" << true << "ok"
+        << "";
+    QTest::newRow("valid, by IP SAN")
+        << int(TlsFixtures::Cert::Server) << "127.0.0.1" << true << "ok"
+        << "";
+    QTest::newRow("issuer not trusted")
+        << int(TlsFixtures::Cert::Server) << "localhost" << false << "tls_error"
+        << "untrusted_issuer";
+    QTest::newRow("expired") << int(TlsFixtures::Cert::Expired) << "localhost" << true
+                             << "tls_error"
+                             << "expired";
+    QTest::newRow("self-signed") << int(TlsFixtures::Cert::SelfSigned) << "localhost" << true
+                                 << "tls_error"
+                                 << "self_signed";
+    QTest::newRow("wrong host") << int(TlsFixtures::Cert::WrongHost) << "localhost" << true
+                                << "tls_error"
+                                << "hostname_mismatch";
 }
 
 void TestTls::certificates()
@@ -86,9 +100,12 @@ void TestTls::handshakeFaults_data()
 {
     QTest::addColumn<int>("mode");
     QTest::addColumn<QString>("detail");
-    QTest::newRow("cut mid-handshake (FIN)") << int(TlsFaultServer::Mode::CutMidHandshakeClose) << "handshake";
-    QTest::newRow("cut mid-handshake (RST)") << int(TlsFaultServer::Mode::CutMidHandshakeReset) << "handshake";
-    QTest::newRow("never answers the hello") << int(TlsFaultServer::Mode::NeverHandshake) << "timeout";
+    QTest::newRow("cut mid-handshake (FIN)")
+        << int(TlsFaultServer::Mode::CutMidHandshakeClose) << "handshake";
+    QTest::newRow("cut mid-handshake (RST)")
+        << int(TlsFaultServer::Mode::CutMidHandshakeReset) << "handshake";
+    QTest::newRow("never answers the hello")
+        << int(TlsFaultServer::Mode::NeverHandshake) << "timeout";
 }
 
 void TestTls::handshakeFaults()
@@ -130,10 +147,19 @@ void TestTls::mutualTls()
     const CertificatePaths server = TlsFixtures::paths(TlsFixtures::Cert::Server);
     QProcess sServer;
     sServer.start(QStringLiteral("openssl"),
-                  {QStringLiteral("s_server"), QStringLiteral("-accept"), QStringLiteral("127.0.0.1:%1").arg(port),
-                   QStringLiteral("-cert"), server.certificate, QStringLiteral("-key"), server.key, QStringLiteral("-CAfile"),
-                   TlsFixtures::caCertificatePath(), QStringLiteral("-Verify"), QStringLiteral("1"), QStringLiteral("-www"),
-                   QStringLiteral("-quiet")});
+        { QStringLiteral("s_server"),
+            QStringLiteral("-accept"),
+            QStringLiteral("127.0.0.1:%1").arg(port),
+            QStringLiteral("-cert"),
+            server.certificate,
+            QStringLiteral("-key"),
+            server.key,
+            QStringLiteral("-CAfile"),
+            TlsFixtures::caCertificatePath(),
+            QStringLiteral("-Verify"),
+            QStringLiteral("1"),
+            QStringLiteral("-www"),
+            QStringLiteral("-quiet") });
     QVERIFY2(sServer.waitForStarted(5000), "openssl s_server did not start");
     bool listening = false;
     for (int i = 0; i < 100 && !listening; ++i) {
@@ -150,7 +176,8 @@ void TestTls::mutualTls()
     const AttemptResult without = runAttempt(m_engine, req);
     QCOMPARE(without.failureClass, FailureClass::TlsError);
     QCOMPARE(without.detail, QStringLiteral("client_certificate"));
-    QVERIFY2(without.message.contains(QLatin1String("certificate_required")), qPrintable(without.message));
+    QVERIFY2(without.message.contains(QLatin1String("certificate_required")),
+        qPrintable(without.message));
 
     const CertificatePaths client = TlsFixtures::paths(TlsFixtures::Cert::Client);
     req.tls.clientCertFile = client.certificate;
@@ -198,8 +225,10 @@ void TestTls::handshakeDelayIsMeasured()
     const AttemptResult r = runAttempt(m_engine, request(server));
     QCOMPARE(r.failureClass, FailureClass::Ok);
     QVERIFY(r.timings.tlsMs.has_value());
-    QVERIFY2(*r.timings.tlsMs >= 40 && *r.timings.tlsMs < 120, qPrintable(QString::number(*r.timings.tlsMs)));
-    QVERIFY2(*r.timings.connectMs < 10, "the delay belongs to the TLS phase, not the connect phase");
+    QVERIFY2(*r.timings.tlsMs >= 40 && *r.timings.tlsMs < 120,
+        qPrintable(QString::number(*r.timings.tlsMs)));
+    QVERIFY2(
+        *r.timings.connectMs < 10, "the delay belongs to the TLS phase, not the connect phase");
 }
 
 void TestTls::httpsToHttpRedirectIsRefused()
@@ -212,7 +241,8 @@ void TestTls::httpsToHttpRedirectIsRefused()
     o.tls = TlsFixtures::serverConfiguration(TlsFixtures::Cert::Server);
     o.scenario = QStringLiteral("redirect_http:%1").arg(plain.port());
     QVERIFY2(secure.listen(o, &error), qPrintable(error));
-    ProbeRequest req = requestFor(QUrl(QStringLiteral("https://localhost:%1/health").arg(secure.port())));
+    ProbeRequest req
+        = requestFor(QUrl(QStringLiteral("https://localhost:%1/health").arg(secure.port())));
     req.tls.caFile = TlsFixtures::caCertificatePath();
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::RedirectRefused);
@@ -229,6 +259,20 @@ void TestTls::unreadableCaFileIsATlsError()
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::TlsError);
     QVERIFY2(r.message.contains(QLatin1String("/nonexistent/ca.pem")), qPrintable(r.message));
+}
+
+void TestTls::serverNameOverride()
+{
+    // The name sent in SNI and verified is --sni's, not the URL's host (here an IP address).
+    TlsFaultServer server;
+    server.setCertificate(TlsFixtures::Cert::WrongHost); // valid for wrong.example only
+    QVERIFY(server.listenOnLoopback());
+    ProbeRequest req = request(server, QStringLiteral("127.0.0.1"));
+    const AttemptResult byIp = runAttempt(m_engine, req);
+    QCOMPARE(byIp.detail, QStringLiteral("hostname_mismatch"));
+    req.tls.serverName = QStringLiteral("wrong.example");
+    const AttemptResult byName = runAttempt(m_engine, req);
+    QCOMPARE(byName.failureClass, FailureClass::Ok);
 }
 
 QTEST_GUILESS_MAIN(TestTls)

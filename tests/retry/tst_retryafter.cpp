@@ -54,7 +54,8 @@ void TestRetryAfter::httpDate_data()
 
     QTest::newRow("asctime two-digit day") << "Sun Nov 06 08:49:37 1994" << rfcExample;
     QTest::newRow("asctime day 16") << "Wed Nov 16 08:49:37 1994" << utc(1994, 11, 16, 8, 49, 37);
-    QTest::newRow("RFC 850 Wednesday") << "Wednesday, 09-Nov-94 23:00:00 GMT" << utc(1994, 11, 9, 23, 0, 0);
+    QTest::newRow("RFC 850 Wednesday")
+        << "Wednesday, 09-Nov-94 23:00:00 GMT" << utc(1994, 11, 9, 23, 0, 0);
     QTest::newRow("surrounding whitespace") << " \t Sun, 06 Nov 1994 08:49:37 GMT  " << rfcExample;
     QTest::newRow("weekday mismatch accepted") << "Mon, 06 Nov 1994 08:49:37 GMT" << rfcExample;
     QTest::newRow("RFC 850 weekday mismatch") << "Friday, 06-Nov-94 08:49:37 GMT" << rfcExample;
@@ -97,7 +98,8 @@ void TestRetryAfter::httpDate_data()
     QTest::newRow("asctime two-digit year") << "Sun Nov  6 08:49:37   94" << invalid;
     QTest::newRow("asctime day space after") << "Sun Nov 6  08:49:37 1994" << invalid;
     QTest::newRow("ISO 8601") << "1994-11-06T08:49:37Z" << invalid;
-    QTest::newRow("non-ASCII digits") << QStringLiteral("Sun, \u0660\u0666 Nov 1994 08:49:37 GMT") << invalid;
+    QTest::newRow("non-ASCII digits")
+        << QStringLiteral("Sun, \u0660\u0666 Nov 1994 08:49:37 GMT") << invalid;
     QTest::newRow("soon") << "soon" << invalid;
 }
 
@@ -135,7 +137,8 @@ void TestRetryAfter::rfc850TwoDigitYear_data()
     QTest::newRow("51 years ahead is the past") << row(51, thisYear) << thisYear + 51 - 100;
     QTest::newRow("70 years ahead is the past") << row(70, thisYear) << thisYear - 30;
     QTest::newRow("49 years ago") << row(-49, thisYear) << thisYear - 49;
-    QTest::newRow("94") << QStringLiteral("Sunday, 06-Nov-94 08:49:37 GMT") << (thisYear < 2044 ? 1994 : 2094);
+    QTest::newRow("94") << QStringLiteral("Sunday, 06-Nov-94 08:49:37 GMT")
+                        << (thisYear < 2044 ? 1994 : 2094);
     // 2100 is not a leap year, 2000 is: 29-Feb-00 can only be 2000 (for the next few decades).
     if (thisYear < 2050)
         QTest::newRow("29-Feb-00") << QStringLiteral("Tuesday, 29-Feb-00 12:00:00 GMT") << 2000;
@@ -165,7 +168,8 @@ void TestRetryAfter::rfc850UsesNowAsReference()
     // Seen from 2044-11-06 08:49:36, 2094 is one second more than 50 years ahead: 1994.
     QCOMPARE(parseRetryAfter(value, utc(2044, 11, 6, 8, 49, 36)), std::optional<double>(0.0));
     // ... and from one second later, exactly 50 years ahead, it is 2094 (clamped to 10 years).
-    QCOMPARE(parseRetryAfter(value, utc(2044, 11, 6, 8, 49, 37)), std::optional<double>(kTenYearsMs));
+    QCOMPARE(
+        parseRetryAfter(value, utc(2044, 11, 6, 8, 49, 37)), std::optional<double>(kTenYearsMs));
 }
 
 void TestRetryAfter::retryAfter_data()
@@ -182,7 +186,8 @@ void TestRetryAfter::retryAfter_data()
     QTest::newRow("one day") << "86400" << true << 86400000.0;
     QTest::newRow("10 years exactly") << "315360000" << true << kTenYearsMs;
     QTest::newRow("over 10 years clamps") << "315360001" << true << kTenYearsMs;
-    QTest::newRow("huge clamps, no overflow") << "99999999999999999999999999999999999999" << true << kTenYearsMs;
+    QTest::newRow("huge clamps, no overflow")
+        << "99999999999999999999999999999999999999" << true << kTenYearsMs;
     QTest::newRow("int64 overflow clamps") << "18446744073709551617" << true << kTenYearsMs;
 
     QTest::newRow("empty") << "" << false << 0.0;
@@ -202,8 +207,10 @@ void TestRetryAfter::retryAfter_data()
     QTest::newRow("past IMF-fixdate") << "Sun, 06 Nov 1994 08:49:37 GMT" << true << 0.0;
     QTest::newRow("past RFC 850") << "Sunday, 06-Nov-94 08:49:37 GMT" << true << 0.0;
     QTest::newRow("past asctime") << "Sun Nov  6 08:49:37 1994" << true << 0.0;
-    QTest::newRow("120 s after now, IMF-fixdate") << "Wed, 15 Jan 2025 12:02:00 GMT" << true << 120000.0;
-    QTest::newRow("120 s after now, RFC 850") << "Wednesday, 15-Jan-25 12:02:00 GMT" << true << 120000.0;
+    QTest::newRow("120 s after now, IMF-fixdate")
+        << "Wed, 15 Jan 2025 12:02:00 GMT" << true << 120000.0;
+    QTest::newRow("120 s after now, RFC 850")
+        << "Wednesday, 15-Jan-25 12:02:00 GMT" << true << 120000.0;
     QTest::newRow("120 s after now, asctime") << "Wed Jan 15 12:02:00 2025" << true << 120000.0;
     QTest::newRow("exactly now") << "Wed, 15 Jan 2025 12:00:00 GMT" << true << 0.0;
     QTest::newRow("one second ago") << "Wed, 15 Jan 2025 11:59:59 GMT" << true << 0.0;
@@ -230,21 +237,21 @@ void TestRetryAfter::retryAfterDates()
     const QDateTime nowWholeSecond = now.addMSecs(-now.time().msec());
 
     QCOMPARE(parseRetryAfter(imfFixdate(nowWholeSecond.addSecs(120)), nowWholeSecond),
-             std::optional<double>(120000.0));
+        std::optional<double>(120000.0));
     QCOMPARE(parseRetryAfter(imfFixdate(nowWholeSecond.addSecs(-120)), nowWholeSecond),
-             std::optional<double>(0.0));
+        std::optional<double>(0.0));
 
     // A `now` in local time or at an offset is the same instant.
     const QDateTime offsetNow = nowWholeSecond.toOffsetFromUtc(3600 * 5 + 1800);
     QCOMPARE(parseRetryAfter(imfFixdate(nowWholeSecond.addSecs(120)), offsetNow),
-             std::optional<double>(120000.0));
+        std::optional<double>(120000.0));
     QCOMPARE(parseRetryAfter(imfFixdate(nowWholeSecond.addSecs(120)), nowWholeSecond.toLocalTime()),
-             std::optional<double>(120000.0));
+        std::optional<double>(120000.0));
 
     // Sub-second precision of `now` is kept: 120 s minus 250 ms.
     const QDateTime later = nowWholeSecond.addMSecs(250);
     QCOMPARE(parseRetryAfter(imfFixdate(nowWholeSecond.addSecs(120)), later),
-             std::optional<double>(119750.0));
+        std::optional<double>(119750.0));
 }
 
 QTEST_APPLESS_MAIN(TestRetryAfter)

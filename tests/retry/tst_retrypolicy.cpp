@@ -11,8 +11,11 @@ using namespace sw;
 
 namespace {
 
-RetryPolicy policy(int maxAttempts = 3, double baseMs = 1000, double capMs = 60000, double deadlineMs = 0,
-                   bool honour = true)
+RetryPolicy policy(int maxAttempts = 3,
+    double baseMs = 1000,
+    double capMs = 60000,
+    double deadlineMs = 0,
+    bool honour = true)
 {
     RetryPolicy p;
     p.maxAttempts = maxAttempts;
@@ -25,7 +28,9 @@ RetryPolicy policy(int maxAttempts = 3, double baseMs = 1000, double capMs = 600
 
 std::function<double()> constant(double v)
 {
-    return [v] { return v; };
+    return [v] {
+        return v;
+    };
 }
 
 } // namespace
@@ -64,7 +69,8 @@ void TestRetryPolicy::ceiling_data()
     QTest::newRow("n=63 capped") << 1000.0 << 60000.0 << 63 << 60000.0;
     QTest::newRow("n=64 capped") << 1000.0 << 60000.0 << 64 << 60000.0;
     QTest::newRow("n=1000 capped") << 1000.0 << 60000.0 << 1000 << 60000.0;
-    QTest::newRow("n=INT_MAX capped") << 1000.0 << 60000.0 << std::numeric_limits<int>::max() << 60000.0;
+    QTest::newRow("n=INT_MAX capped")
+        << 1000.0 << 60000.0 << std::numeric_limits<int>::max() << 60000.0;
     QTest::newRow("negative n is n=0") << 1000.0 << 60000.0 << -5 << 1000.0;
     QTest::newRow("cap below base") << 1000.0 << 500.0 << 0 << 500.0;
     QTest::newRow("cap equals base*2^n") << 100.0 << 800.0 << 3 << 800.0;
@@ -73,7 +79,8 @@ void TestRetryPolicy::ceiling_data()
     QTest::newRow("zero base, n=1000") << 0.0 << 60000.0 << 1000 << 0.0;
     QTest::newRow("negative base") << -1000.0 << 60000.0 << 2 << 0.0;
     QTest::newRow("zero cap") << 1000.0 << 0.0 << 2 << 0.0;
-    QTest::newRow("uncapped n=10") << 1000.0 << std::numeric_limits<double>::infinity() << 10 << 1024000.0;
+    QTest::newRow("uncapped n=10")
+        << 1000.0 << std::numeric_limits<double>::infinity() << 10 << 1024000.0;
 }
 
 void TestRetryPolicy::ceiling()
@@ -112,7 +119,9 @@ void TestRetryPolicy::jitterBounds()
 {
     const RetryPolicy p = policy(10, 1000, 60000);
     QRandomGenerator generator(20240611u); // seeded: the same sequence on every run
-    const std::function<double()> random01 = [&generator] { return generator.generateDouble(); };
+    const std::function<double()> random01 = [&generator] {
+        return generator.generateDouble();
+    };
 
     for (int n = 0; n <= 12; ++n) {
         const double ceiling = backoffCeilingMs(p, n);
@@ -124,7 +133,7 @@ void TestRetryPolicy::jitterBounds()
         for (int i = 0; i < draws; ++i) {
             const double d = backoffDelayMs(p, n, random01);
             QVERIFY2(d >= 0 && d < ceiling,
-                     qPrintable(QStringLiteral("n=%1 delay=%2 ceiling=%3").arg(n).arg(d).arg(ceiling)));
+                qPrintable(QStringLiteral("n=%1 delay=%2 ceiling=%3").arg(n).arg(d).arg(ceiling)));
             distinct.insert(d);
             sum += d;
             low = std::min(low, d);
@@ -136,7 +145,7 @@ void TestRetryPolicy::jitterBounds()
         QVERIFY(high > ceiling * 0.95);
         const double mean = sum / draws;
         QVERIFY2(mean > ceiling * 0.4 && mean < ceiling * 0.6,
-                 qPrintable(QStringLiteral("n=%1 mean=%2 ceiling=%3").arg(n).arg(mean).arg(ceiling)));
+            qPrintable(QStringLiteral("n=%1 mean=%2 ceiling=%3").arg(n).arg(mean).arg(ceiling)));
     }
 }
 
@@ -194,65 +203,63 @@ void TestRetryPolicy::decide_data()
 
     // base 1 s, cap 60 s throughout
     QTest::newRow("first retry: backoff within base")
-        << 3 << 0.0 << true << 1 << true << -1.0 << 500.0 << 5000.0 << 0.5
-        << true << 500.0 << false << "backoff 0.5 s (attempt 2 of 3)";
+        << 3 << 0.0 << true << 1 << true << -1.0 << 500.0 << 5000.0 << 0.5 << true << 500.0 << false
+        << "backoff 0.5 s (attempt 2 of 3)";
     QTest::newRow("second retry: backoff within 2 s")
-        << 3 << 0.0 << true << 2 << true << -1.0 << 500.0 << 5000.0 << 0.365
-        << true << 730.0 << false << "backoff 0.73 s (attempt 3 of 3)";
-    QTest::newRow("zero draw")
-        << 3 << 0.0 << true << 1 << true << -1.0 << 0.0 << 5000.0 << 0.0
-        << true << 0.0 << false << "backoff 0 s (attempt 2 of 3)";
+        << 3 << 0.0 << true << 2 << true << -1.0 << 500.0 << 5000.0 << 0.365 << true << 730.0
+        << false << "backoff 0.73 s (attempt 3 of 3)";
+    QTest::newRow("zero draw") << 3 << 0.0 << true << 1 << true << -1.0 << 0.0 << 5000.0 << 0.0
+                               << true << 0.0 << false << "backoff 0 s (attempt 2 of 3)";
     QTest::newRow("Retry-After preferred")
-        << 3 << 0.0 << true << 1 << true << 2000.0 << 500.0 << 5000.0 << 0.5
-        << true << 2000.0 << true << "server asked to wait 2 s (Retry-After)";
+        << 3 << 0.0 << true << 1 << true << 2000.0 << 500.0 << 5000.0 << 0.5 << true << 2000.0
+        << true << "server asked to wait 2 s (Retry-After)";
     QTest::newRow("Retry-After beyond backoff ceiling still honoured")
-        << 3 << 0.0 << true << 1 << true << 30000.0 << 0.0 << 5000.0 << 0.5
-        << true << 30000.0 << true << "server asked to wait 30 s (Retry-After)";
+        << 3 << 0.0 << true << 1 << true << 30000.0 << 0.0 << 5000.0 << 0.5 << true << 30000.0
+        << true << "server asked to wait 30 s (Retry-After)";
     QTest::newRow("Retry-After capped")
-        << 3 << 0.0 << true << 1 << true << 120000.0 << 0.0 << 5000.0 << 0.5
-        << true << 60000.0 << true << "server asked to wait 120 s (Retry-After), capped at 60 s";
+        << 3 << 0.0 << true << 1 << true << 120000.0 << 0.0 << 5000.0 << 0.5 << true << 60000.0
+        << true << "server asked to wait 120 s (Retry-After), capped at 60 s";
     QTest::newRow("Retry-After zero")
-        << 3 << 0.0 << true << 1 << true << 0.0 << 0.0 << 5000.0 << 0.5
-        << true << 0.0 << true << "server asked to wait 0 s (Retry-After)";
+        << 3 << 0.0 << true << 1 << true << 0.0 << 0.0 << 5000.0 << 0.5 << true << 0.0 << true
+        << "server asked to wait 0 s (Retry-After)";
     QTest::newRow("Retry-After fraction")
-        << 3 << 0.0 << true << 1 << true << 1500.0 << 0.0 << 5000.0 << 0.5
-        << true << 1500.0 << true << "server asked to wait 1.5 s (Retry-After)";
+        << 3 << 0.0 << true << 1 << true << 1500.0 << 0.0 << 5000.0 << 0.5 << true << 1500.0 << true
+        << "server asked to wait 1.5 s (Retry-After)";
     QTest::newRow("Retry-After ignored when not honoured")
-        << 3 << 0.0 << false << 1 << true << 2000.0 << 0.0 << 5000.0 << 0.5
-        << true << 500.0 << false << "backoff 0.5 s (attempt 2 of 3)";
-    QTest::newRow("not retryable")
-        << 3 << 0.0 << true << 1 << false << -1.0 << 0.0 << 5000.0 << 0.5
-        << false << 0.0 << false << "not retryable";
+        << 3 << 0.0 << false << 1 << true << 2000.0 << 0.0 << 5000.0 << 0.5 << true << 500.0
+        << false << "backoff 0.5 s (attempt 2 of 3)";
+    QTest::newRow("not retryable") << 3 << 0.0 << true << 1 << false << -1.0 << 0.0 << 5000.0 << 0.5
+                                   << false << 0.0 << false << "not retryable";
     QTest::newRow("not retryable beats Retry-After")
-        << 3 << 0.0 << true << 1 << false << 2000.0 << 0.0 << 5000.0 << 0.5
-        << false << 0.0 << false << "not retryable";
+        << 3 << 0.0 << true << 1 << false << 2000.0 << 0.0 << 5000.0 << 0.5 << false << 0.0 << false
+        << "not retryable";
     QTest::newRow("attempts exhausted")
-        << 3 << 0.0 << true << 3 << true << -1.0 << 0.0 << 5000.0 << 0.5
-        << false << 0.0 << false << "attempts exhausted (3 of 3)";
+        << 3 << 0.0 << true << 3 << true << -1.0 << 0.0 << 5000.0 << 0.5 << false << 0.0 << false
+        << "attempts exhausted (3 of 3)";
     QTest::newRow("attempts exhausted despite Retry-After")
-        << 3 << 0.0 << true << 3 << true << 1000.0 << 0.0 << 5000.0 << 0.5
-        << false << 0.0 << false << "attempts exhausted (3 of 3)";
+        << 3 << 0.0 << true << 3 << true << 1000.0 << 0.0 << 5000.0 << 0.5 << false << 0.0 << false
+        << "attempts exhausted (3 of 3)";
     QTest::newRow("single-attempt policy")
-        << 1 << 0.0 << true << 1 << true << -1.0 << 0.0 << 5000.0 << 0.5
-        << false << 0.0 << false << "attempts exhausted (1 of 1)";
+        << 1 << 0.0 << true << 1 << true << -1.0 << 0.0 << 5000.0 << 0.5 << false << 0.0 << false
+        << "attempts exhausted (1 of 1)";
     QTest::newRow("deadline would pass with Retry-After")
-        << 3 << 10000.0 << true << 1 << true << 2000.0 << 7000.0 << 5000.0 << 0.5
-        << false << 0.0 << false << "overall deadline 10 s would pass";
+        << 3 << 10000.0 << true << 1 << true << 2000.0 << 7000.0 << 5000.0 << 0.5 << false << 0.0
+        << false << "overall deadline 10 s would pass";
     QTest::newRow("deadline would pass with backoff")
-        << 3 << 10000.0 << true << 2 << true << -1.0 << 8000.0 << 1500.0 << 0.5
-        << false << 0.0 << false << "overall deadline 10 s would pass";
+        << 3 << 10000.0 << true << 2 << true << -1.0 << 8000.0 << 1500.0 << 0.5 << false << 0.0
+        << false << "overall deadline 10 s would pass";
     QTest::newRow("deadline fits exactly")
-        << 3 << 10000.0 << true << 1 << true << 2000.0 << 3000.0 << 5000.0 << 0.5
-        << true << 2000.0 << true << "server asked to wait 2 s (Retry-After)";
+        << 3 << 10000.0 << true << 1 << true << 2000.0 << 3000.0 << 5000.0 << 0.5 << true << 2000.0
+        << true << "server asked to wait 2 s (Retry-After)";
     QTest::newRow("deadline already passed")
-        << 3 << 10000.0 << true << 1 << true << -1.0 << 12000.0 << 1000.0 << 0.0
-        << false << 0.0 << false << "overall deadline 10 s would pass";
+        << 3 << 10000.0 << true << 1 << true << -1.0 << 12000.0 << 1000.0 << 0.0 << false << 0.0
+        << false << "overall deadline 10 s would pass";
     QTest::newRow("deadline fractional seconds")
-        << 3 << 2500.0 << true << 1 << true << -1.0 << 0.0 << 5000.0 << 0.0
-        << false << 0.0 << false << "overall deadline 2.5 s would pass";
-    QTest::newRow("no deadline")
-        << 3 << 0.0 << true << 1 << true << 50000.0 << 1e9 << 1e9 << 0.5
-        << true << 50000.0 << true << "server asked to wait 50 s (Retry-After)";
+        << 3 << 2500.0 << true << 1 << true << -1.0 << 0.0 << 5000.0 << 0.0 << false << 0.0 << false
+        << "overall deadline 2.5 s would pass";
+    QTest::newRow("no deadline") << 3 << 0.0 << true << 1 << true << 50000.0 << 1e9 << 1e9 << 0.5
+                                 << true << 50000.0 << true
+                                 << "server asked to wait 50 s (Retry-After)";
 }
 
 void TestRetryPolicy::decide()
@@ -272,8 +279,10 @@ void TestRetryPolicy::decide()
     QFETCH(QString, reason);
 
     const RetryPolicy p = policy(maxAttempts, 1000, 60000, deadlineMs, honour);
-    const std::optional<double> ra = retryAfterMs < 0 ? std::nullopt : std::optional<double>(retryAfterMs);
-    const RetryDecision d = decideRetry(p, attemptsSoFar, retryable, ra, elapsedMs, attemptTimeoutMs, constant(random));
+    const std::optional<double> ra
+        = retryAfterMs < 0 ? std::nullopt : std::optional<double>(retryAfterMs);
+    const RetryDecision d = decideRetry(
+        p, attemptsSoFar, retryable, ra, elapsedMs, attemptTimeoutMs, constant(random));
     QCOMPARE(d.reason, reason);
     QCOMPARE(d.retry, retry);
     QCOMPARE(d.delayMs, delayMs);
@@ -302,11 +311,15 @@ void TestRetryPolicy::retryIndexFollowsAttempts()
     const RetryPolicy p = policy(20, 1000, 60000);
     const auto almostOne = constant(std::nextafter(1.0, 0.0));
     for (int attemptsSoFar = 1; attemptsSoFar < 20; ++attemptsSoFar) {
-        const RetryDecision d = decideRetry(p, attemptsSoFar, true, std::nullopt, 0, 1000, almostOne);
+        const RetryDecision d
+            = decideRetry(p, attemptsSoFar, true, std::nullopt, 0, 1000, almostOne);
         QVERIFY(d.retry);
         const double ceiling = backoffCeilingMs(p, attemptsSoFar - 1);
         QVERIFY2(d.delayMs < ceiling && d.delayMs > ceiling * 0.999,
-                 qPrintable(QStringLiteral("attempts %1: %2 vs %3").arg(attemptsSoFar).arg(d.delayMs).arg(ceiling)));
+            qPrintable(QStringLiteral("attempts %1: %2 vs %3")
+                           .arg(attemptsSoFar)
+                           .arg(d.delayMs)
+                           .arg(ceiling)));
     }
 }
 

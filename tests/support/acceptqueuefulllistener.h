@@ -10,7 +10,8 @@ namespace sw::test {
 // then drops the SYN of any further connect() to port(): the client sees a genuine connect
 // timeout (not a refusal), even on loopback. Checked on the way: isValid() is true only if the
 // queued connection arrived. Not a QObject; no event loop needed.
-class AcceptQueueFullListener {
+class AcceptQueueFullListener
+{
 public:
     AcceptQueueFullListener();
     ~AcceptQueueFullListener();

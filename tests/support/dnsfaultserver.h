@@ -26,7 +26,8 @@ namespace sw::test {
 //   outside sw.test   REFUSED (rcode 5)
 // Other query types under sw.test get an empty NOERROR. Names compare case-insensitively, with
 // or without the trailing dot.
-class DnsFaultServer : public QObject {
+class DnsFaultServer : public QObject
+{
     Q_OBJECT
 public:
     enum class Behaviour {

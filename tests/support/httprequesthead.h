@@ -9,7 +9,8 @@ namespace sw::test {
 
 // A minimal HTTP/1.x request-head parser shared by the fault servers (not a general parser:
 // enough for the requests that probes, curl and QNetworkAccessManager send).
-class HttpRequestHead {
+class HttpRequestHead
+{
 public:
     enum class Parse { Incomplete, Complete, Invalid };
 

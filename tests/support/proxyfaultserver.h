@@ -27,7 +27,8 @@ namespace sw::test {
 //                    absolute-form requests are still forwarded
 //   CloseImmediately accepts, then closes at once (nothing read, nothing recorded but the count)
 //   Hang             accepts, reads the request (recorded), never answers
-class ProxyFaultServer : public QTcpServer {
+class ProxyFaultServer : public QTcpServer
+{
     Q_OBJECT
 public:
     enum class Mode { Forward, RequireAuth, RejectTunnel, CloseImmediately, Hang };

@@ -16,8 +16,7 @@ namespace sw::test {
 TlsFaultServer::TlsFaultServer(QObject *parent)
     : QTcpServer(parent)
     , m_configuration(TlsFixtures::serverConfiguration(TlsFixtures::Cert::Server))
-{
-}
+{ }
 
 TlsFaultServer::~TlsFaultServer()
 {

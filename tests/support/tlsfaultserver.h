@@ -26,7 +26,8 @@ namespace sw::test {
 //   NeverHandshake       accepts, reads, never answers
 //   RequireClientCert    Normal, but demands a client certificate signed by the test CA
 //   PlainResponseDelay   plain TCP, no TLS: reads the request, answers 200 JSON after delayMs
-class TlsFaultServer : public QTcpServer {
+class TlsFaultServer : public QTcpServer
+{
     Q_OBJECT
 public:
     enum class Mode {

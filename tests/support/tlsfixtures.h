@@ -24,7 +24,8 @@ struct CertificatePaths {
 //   Expired     CA-signed; SAN as Server; valid 2020-01-01..2021-01-01
 //   SelfSigned  self-signed leaf; SAN localhost, 127.0.0.1
 //   Client      CA-signed client certificate (extendedKeyUsage clientAuth), for mTLS
-class TlsFixtures {
+class TlsFixtures
+{
 public:
     enum class Cert { Server, WrongHost, Expired, SelfSigned, Client };
 

@@ -6,7 +6,8 @@
 
 using namespace sw::test;
 
-class TestAcceptQueue : public QObject {
+class TestAcceptQueue : public QObject
+{
     Q_OBJECT
 private slots:
     void connectTimesOutNotRefused();

@@ -127,7 +127,8 @@ QByteArray addressesText(const QList<QHostAddress> &list)
 
 } // namespace
 
-class TestDnsFaultServer : public QObject {
+class TestDnsFaultServer : public QObject
+{
     Q_OBJECT
 private slots:
     void initTestCase();
@@ -323,10 +324,10 @@ void TestDnsFaultServer::waitsForAnotherProcess()
     const quint16 port = 5354;
     QProcess holder;
     holder.start(QStringLiteral("flock"),
-                 {QStringLiteral("/tmp/servewatch-dns-127.0.53.54-5354.lock"),
-                  QStringLiteral("sh"),
-                  QStringLiteral("-c"),
-                  QStringLiteral("echo locked; sleep 0.4")});
+        { QStringLiteral("/tmp/servewatch-dns-127.0.53.54-5354.lock"),
+            QStringLiteral("sh"),
+            QStringLiteral("-c"),
+            QStringLiteral("echo locked; sleep 0.4") });
     QVERIFY(holder.waitForStarted(5000));
     QVERIFY(QTest::qWaitFor([&] { return holder.canReadLine(); }, 5000));
     QCOMPARE(holder.readLine(), QByteArray("locked\n"));
@@ -334,7 +335,7 @@ void TestDnsFaultServer::waitsForAnotherProcess()
     DnsFaultServer impatient;
     QVERIFY(!impatient.listen(address, port, 50));
     QVERIFY2(impatient.errorString().contains(QLatin1StringView("another test process")),
-             qPrintable(impatient.errorString()));
+        qPrintable(impatient.errorString()));
 
     DnsFaultServer patient;
     QElapsedTimer t;

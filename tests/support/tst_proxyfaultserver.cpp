@@ -41,7 +41,8 @@ QByteArray connectRequest(quint16 port, const QByteArray &extraHeaders = {})
 
 } // namespace
 
-class TestProxyFaultServer : public QObject {
+class TestProxyFaultServer : public QObject
+{
     Q_OBJECT
 private slots:
     void tunnelToTlsServer();

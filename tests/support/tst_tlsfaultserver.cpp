@@ -100,7 +100,8 @@ ClientRun runClient(quint16 port,
 
 } // namespace
 
-class TestTlsFaultServer : public QObject {
+class TestTlsFaultServer : public QObject
+{
     Q_OBJECT
 private slots:
     void initTestCase();
