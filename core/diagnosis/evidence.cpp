@@ -142,9 +142,8 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     }
     if (!r.isSuccess() && r.timings.totalMs < 10)
         fact(QStringLiteral("failed_fast"));
-    if (r.message.startsWith(QLatin1String("Timed out"))
-        || r.failureClass == FailureClass::ConnectTimeout
-        || r.failureClass == FailureClass::ReadTimeout || r.detail == QLatin1String("timeout"))
+    if (r.deadlineHit
+        || (r.failureClass == FailureClass::DnsFailure && r.detail == detail::DnsTimeout))
         fact(QStringLiteral("hit_deadline"));
     if (request.url.port() < 0)
         fact(QStringLiteral("default_port"));

@@ -75,6 +75,7 @@ struct AttemptResult {
 
     bool retryable = false;
     bool cancelled = false; // stopped by cancel(), not by the server or a timeout
+    bool deadlineHit = false; // ended by the attempt's own timeout (connect or overall)
     QStringList warnings; // not failures, but worth telling (certificate expiring, insecure TLS)
 
     bool isSuccess() const

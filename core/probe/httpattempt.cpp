@@ -836,6 +836,7 @@ void HttpAttempt::timerEvent(QTimerEvent *event)
         t.errorClass = FailureClass::ConnectTimeout;
         t.error = QStringLiteral("no answer within %1 ms").arg(t.elapsedMs, 0, 'f', 0);
         m_result.addressTries.append(t);
+        m_result.deadlineHit = true;
         m_tcp->close();
         ++m_addressIndex;
         connectNextAddress();
@@ -849,6 +850,7 @@ void HttpAttempt::deadlineReached(bool cancelled)
     if (m_stage == Stage::Done)
         return;
     m_result.cancelled = cancelled;
+    m_result.deadlineHit = !cancelled;
     const QString after = cancelled
         ? QStringLiteral("Cancelled")
         : QStringLiteral("Timed out after %1 ms").arg(m_request.timeoutMs);
