@@ -33,4 +33,4 @@ probe html
 probe hang --timeout 1
 echo
 echo "=============== nothing listening on the port ==============="
-"$sw" probe "http://localhost:1/predict" -d '{"instances": [[1.0]]}' --no-proxy || true
+"$sw" probe "http://127.0.0.1:1/predict" -d '{"instances": [[1.0]]}' --no-proxy || true

@@ -9,8 +9,9 @@ build_packages=(
   libsecret-1-0
 )
 # Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
-# for the DNS and no-network namespaces, ip (iproute2), clang-format for the format check.
-test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format git)
+# for the DNS and no-network namespaces, ip (iproute2), clang-format and clang-tidy for
+# the lint stages.
+test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git)
 
 want=()
 for group in "${@:-build}"; do

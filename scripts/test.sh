@@ -23,5 +23,6 @@ stage format scripts/format.sh --check
 stage configure cmake --preset ci
 stage build cmake --build --preset ci
 stage test ctest --test-dir build/ci --output-on-failure -j 2 --timeout 300
+stage tidy bash -c 'cmake --preset tidy >/dev/null && cmake --build --preset tidy'
 
 echo "=== all stages passed in $(seconds_since "$total_start") s"

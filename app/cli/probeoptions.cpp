@@ -19,7 +19,7 @@ bool parseSeconds(const QString &name, const QString &text, int *ms, QString *er
                      .arg(name, text);
         return false;
     }
-    *ms = qMax(1, int(s * 1000.0 + 0.5));
+    *ms = qMax(1, qRound(s * 1000.0));
     return true;
 }
 
@@ -248,7 +248,7 @@ bool parseProbeArguments(
 
     ProbeOptions o;
     ProbeRequest &r = o.request;
-    const QString urlText = positional.first();
+    const QString &urlText = positional.first();
     r.url = QUrl(urlText, QUrl::StrictMode);
     if (!r.url.isValid() || r.url.scheme().isEmpty() || r.url.host().isEmpty()) {
         *error = QStringLiteral("URL: '%1' is not a valid http(s) URL%2")

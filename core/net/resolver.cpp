@@ -79,13 +79,9 @@ Resolver::Result lookupNow(const QString &host)
     }
     for (addrinfo *node = res; node; node = node->ai_next) {
         QHostAddress address;
-        if (node->ai_family == AF_INET) {
-            address.setAddress(reinterpret_cast<const sockaddr *>(node->ai_addr));
-        } else if (node->ai_family == AF_INET6) {
-            address.setAddress(reinterpret_cast<const sockaddr *>(node->ai_addr));
-        } else {
+        if (node->ai_family != AF_INET && node->ai_family != AF_INET6)
             continue;
-        }
+        address.setAddress(reinterpret_cast<const sockaddr *>(node->ai_addr));
         if (!r.addresses.contains(address))
             r.addresses.append(address);
     }
@@ -122,7 +118,7 @@ int Resolver::maxConcurrentLookups() const
 quint64 Resolver::lookup(const QString &host, Callback done)
 {
     const quint64 id = m_nextId++;
-    m_callbacks.insert(id, std::move(done));
+    m_callbacks.emplace(id, std::move(done));
     std::shared_ptr<Shared> shared = m_shared;
     m_shared->pool->start(QRunnable::create([shared, id, host] {
         const Result result = lookupNow(host);

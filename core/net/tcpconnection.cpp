@@ -84,7 +84,7 @@ void TcpConnection::deliverConnectError(int error)
 void TcpConnection::connectTo(const QHostAddress &address, quint16 port)
 {
     close();
-    sockaddr_storage sa;
+    sockaddr_storage sa {};
     socklen_t len = 0;
     m_connecting = true;
     if (!toSockaddr(address, port, sa, len)) {

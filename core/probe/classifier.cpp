@@ -33,7 +33,7 @@ QString textOf(const QJsonValue &v)
     if (v.isObject()) {
         const QJsonObject o = v.toObject();
         for (const char *key : { "message", "msg", "detail", "error" }) {
-            const QString t = textOf(o.value(QLatin1String(key)));
+            QString t = textOf(o.value(QLatin1String(key)));
             if (!t.isEmpty())
                 return t;
         }

@@ -75,7 +75,7 @@ void Probe::attemptDone()
     m_nextWaitMs = d.delayMs;
     m_nextWaitReason = d.fromRetryAfter ? QStringLiteral("retry-after") : QStringLiteral("backoff");
     emit waitingToRetry(int(m_result.attempts.size()), d.delayMs, d.reason);
-    m_wait.start(qMax(0, int(d.delayMs + 0.5)), Qt::PreciseTimer, this);
+    m_wait.start(qMax(0, qRound(d.delayMs)), Qt::PreciseTimer, this);
 }
 
 void Probe::timerEvent(QTimerEvent *event)

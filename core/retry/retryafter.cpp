@@ -147,7 +147,7 @@ QDateTime parseRfc850(QStringView s, const QDateTime &reference)
     for (int i = 0; i < 3; ++i) {
         const int year = firstCandidate - 100 * i;
         const QString date = day.toString() + u' ' + month.toString() + u' ' + fourDigitYear(year);
-        const QDateTime dt = utcFromParts(date, time);
+        QDateTime dt = utcFromParts(date, time);
         if (dt.isValid() && dt <= limit)
             return dt;
         // An invalid result can be a 29 February that only some centuries have: try the next.

@@ -413,6 +413,11 @@ void TestKnowledgeBase::ranking_data()
         "proxy_for_internal_host");
     // DNS
     row("nxdomain: typo", "dns_failure", QStringLiteral("nxdomain"), {}, "wrong_host_name");
+    row("nxdomain for localhost: no /etc/hosts entry",
+        "dns_failure",
+        QStringLiteral("nxdomain"),
+        { QStringLiteral("host_loopback") },
+        "localhost_not_in_hosts");
     row("nxdomain on a k8s Service name",
         "dns_failure",
         QStringLiteral("nxdomain"),

@@ -42,4 +42,13 @@ inline ProbeRequest requestFor(const QUrl &url, int timeoutMs = 3000)
     return r;
 }
 
+// Connects to 127.0.0.1 for "localhost" without any lookup (curl --resolve): tests outside the
+// private resolver must not depend on /etc/hosts, or a minimal machine without it would send
+// the question to its configured DNS server.
+inline void pinLocalhost(ProbeRequest &request)
+{
+    request.resolveOverrides.append(
+        { QStringLiteral("localhost"), 0, { QHostAddress(QHostAddress::LocalHost) } });
+}
+
 } // namespace sw::test

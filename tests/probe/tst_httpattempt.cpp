@@ -281,7 +281,7 @@ void TestHttpAttempt::timingsOfASuccess()
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("slow:60"), &error));
     ProbeRequest req
-        = requestFor(QUrl(QStringLiteral("http://localhost:%1/health").arg(m_demo.port())));
+        = requestFor(QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(m_demo.port())));
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::Ok);
     QVERIFY(r.timings.dnsMs && r.timings.connectMs && r.timings.ttfbMs && r.timings.transferMs);
@@ -291,7 +291,7 @@ void TestHttpAttempt::timingsOfASuccess()
     const double sum
         = *r.timings.dnsMs + *r.timings.connectMs + *r.timings.ttfbMs + *r.timings.transferMs;
     QVERIFY2(qAbs(r.timings.totalMs - sum) < 1.0, "phases add up to the total");
-    QVERIFY(r.resolvedAddresses.contains(QStringLiteral("127.0.0.1")));
+    QVERIFY2(*r.timings.dnsMs < 0.5, "an IP literal needs no lookup");
 }
 
 void TestHttpAttempt::postBodyAndHeadersReachTheServer()

@@ -36,6 +36,7 @@ private:
         bool trustTestCa = true) const
     {
         ProbeRequest r = requestFor(server.url(host, QStringLiteral("/predict")), 3000);
+        pinLocalhost(r);
         if (trustTestCa)
             r.tls.caFile = TlsFixtures::caCertificatePath();
         return r;
@@ -172,6 +173,7 @@ void TestTls::mutualTls()
     QVERIFY2(listening, "openssl s_server is not listening");
 
     ProbeRequest req = requestFor(QUrl(QStringLiteral("https://localhost:%1/").arg(port)));
+    pinLocalhost(req);
     req.tls.caFile = TlsFixtures::caCertificatePath();
     const AttemptResult without = runAttempt(m_engine, req);
     QCOMPARE(without.failureClass, FailureClass::TlsError);
@@ -243,6 +245,7 @@ void TestTls::httpsToHttpRedirectIsRefused()
     QVERIFY2(secure.listen(o, &error), qPrintable(error));
     ProbeRequest req
         = requestFor(QUrl(QStringLiteral("https://localhost:%1/health").arg(secure.port())));
+    pinLocalhost(req);
     req.tls.caFile = TlsFixtures::caCertificatePath();
     const AttemptResult r = runAttempt(m_engine, req);
     QCOMPARE(r.failureClass, FailureClass::RedirectRefused);

@@ -23,6 +23,7 @@ namespace sw::test {
 //   dual.sw.test      AAAA ::1 and A 127.0.0.1
 //   v6.sw.test        AAAA ::1 only (A: NOERROR, no answers)
 //   other *.sw.test   A 127.0.0.1; AAAA NOERROR empty
+//   localhost         A 127.0.0.1 (only asked when /etc/hosts lacks it)
 //   outside sw.test   REFUSED (rcode 5)
 // Other query types under sw.test get an empty NOERROR. Names compare case-insensitively, with
 // or without the trailing dot.
