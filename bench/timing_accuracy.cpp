@@ -150,6 +150,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString ca = TlsFixtures::caCertificatePath();
+    const QString pin = QStringLiteral("localhost:%1:127.0.0.1").arg(tls.serverPort());
 
     QList<Case> cases;
     if (privateDns)
@@ -165,8 +166,9 @@ int main(int argc, char **argv)
         "tls",
         20,
         tls.url(QStringLiteral("localhost"), QStringLiteral("/")).toString(),
-        { QStringLiteral("--cacert"), ca },
-        { QStringLiteral("--cacert"), ca } });
+        // Both tools connect to 127.0.0.1 for "localhost" without a lookup (--resolve).
+        { QStringLiteral("--cacert"), ca, QStringLiteral("--resolve"), pin },
+        { QStringLiteral("--cacert"), ca, QStringLiteral("--resolve"), pin } });
     cases.append({ "endpoint answers after 50 ms",
         "processing",
         50,

@@ -291,33 +291,40 @@ void TestProbeCli::cases_data()
         "body_over_cap");
     row("TLS self-signed",
         s("ok"),
-        s("https://localhost:{selfsigned}/ --cacert {ca}"),
+        s("https://localhost:{selfsigned}/ --cacert {ca} --resolve "
+          "localhost:{selfsigned}:127.0.0.1"),
         2,
         "tls_error",
         "tls",
         "self_signed");
     row("TLS expired",
         s("ok"),
-        s("https://localhost:{expired}/ --cacert {ca}"),
+        s("https://localhost:{expired}/ --cacert {ca} --resolve localhost:{expired}:127.0.0.1"),
         2,
         "tls_error",
         "tls",
         "expired");
     row("TLS wrong host",
         s("ok"),
-        s("https://localhost:{wronghost}/ --cacert {ca}"),
+        s("https://localhost:{wronghost}/ --cacert {ca} --resolve localhost:{wronghost}:127.0.0.1"),
         2,
         "tls_error",
         "tls",
         "hostname_mismatch");
     row("TLS untrusted issuer",
         s("ok"),
-        s("https://localhost:{tlsdemoport}/health"),
+        s("https://localhost:{tlsdemoport}/health --resolve localhost:{tlsdemoport}:127.0.0.1"),
         2,
         "tls_error",
         "tls",
         "untrusted_issuer");
-    row("TLS insecure", s("ok"), s("https://localhost:{selfsigned}/ --insecure"), 0, "ok", "", "");
+    row("TLS insecure",
+        s("ok"),
+        s("https://localhost:{selfsigned}/ --insecure --resolve localhost:{selfsigned}:127.0.0.1"),
+        0,
+        "ok",
+        "",
+        "");
     row("HTTPS to a plain HTTP port",
         s("ok"),
         s("https://127.0.0.1:{demoport}/health"),
@@ -327,7 +334,8 @@ void TestProbeCli::cases_data()
         "not_tls");
     row("https to http redirect",
         s("ok"),
-        s("https://localhost:{tlsdemoport}/health --cacert {ca}"),
+        s("https://localhost:{tlsdemoport}/health --cacert {ca} --resolve "
+          "localhost:{tlsdemoport}:127.0.0.1"),
         2,
         "redirect_refused",
         "response",
