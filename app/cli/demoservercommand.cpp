@@ -2,6 +2,7 @@
 
 #include "cli/exitcodes.h"
 #include "demo/demoserver.h"
+#include "net/tlsconfigcache.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -91,10 +92,7 @@ int runDemoServerCommand(const QStringList &arguments)
             return ExitUsage;
         }
         const QList<QSslCertificate> certs = QSslCertificate::fromData(cf.readAll(), QSsl::Pem);
-        const QByteArray keyPem = kf.readAll();
-        QSslKey key(keyPem, QSsl::Rsa);
-        if (key.isNull())
-            key = QSslKey(keyPem, QSsl::Ec);
+        const QSslKey key = privateKeyFromPem(kf.readAll());
         if (certs.isEmpty() || key.isNull()) {
             err << "servewatch demo-server: no usable PEM certificate or key\n";
             return ExitUsage;

@@ -20,6 +20,14 @@ QString stamp(const QString &path)
 
 } // namespace
 
+QSslKey privateKeyFromPem(const QByteArray &pem)
+{
+    QSslKey key(pem, QSsl::Rsa, QSsl::Pem, QSsl::PrivateKey);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    return key;
+}
+
 QString TlsConfigCache::keyOf(const TlsOptions &options)
 {
     return stamp(options.caFile) + QLatin1Char('|') + stamp(options.clientCertFile)
@@ -70,10 +78,7 @@ TlsConfigCache::Entry TlsConfigCache::build(const TlsOptions &options)
                           .arg(options.clientKeyFile, kf.errorString());
         } else {
             const QList<QSslCertificate> certs = QSslCertificate::fromData(cf.readAll(), QSsl::Pem);
-            const QByteArray keyPem = kf.readAll();
-            QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem, QSsl::PrivateKey);
-            if (key.isNull())
-                key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+            const QSslKey key = privateKeyFromPem(kf.readAll());
             if (certs.isEmpty()) {
                 e.error = QStringLiteral("cert: no PEM certificate in '%1'")
                               .arg(options.clientCertFile);

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QSslConfiguration>
+#include <QSslKey>
 #include <QString>
 
 namespace sw {
@@ -11,6 +12,9 @@ namespace sw {
 // Builds the client QSslConfiguration for a probe's TLS options (TLS 1.2 minimum, the system
 // trust store plus an optional CA file, an optional client certificate and key) and keeps it,
 // so thousands of probes do not re-read the same PEM files. Files are re-read when they change.
+// An unencrypted PEM private key, RSA or EC; null when the data holds neither.
+QSslKey privateKeyFromPem(const QByteArray &pem);
+
 class TlsConfigCache
 {
 public:
