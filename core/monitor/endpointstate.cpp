@@ -5,7 +5,7 @@
 namespace sw {
 
 namespace {
-constexpr std::array<QLatin1StringView, EndpointStateCount> ids{
+constexpr std::array<QLatin1StringView, EndpointStateCount> ids {
     QLatin1StringView("unknown"),
     QLatin1StringView("up"),
     QLatin1StringView("degraded"),

@@ -12,14 +12,14 @@ namespace sw {
 
 // The one list of endpoint states, used everywhere: storage, UI, metrics, exit codes.
 enum class EndpointState : quint8 {
-    Unknown,     // not probed yet
+    Unknown, // not probed yet
     Up,
-    Degraded,    // works, but over its latency SLO (or recovered only after retries)
-    Pending,     // failing, but fewer consecutive failures than the threshold
+    Degraded, // works, but over its latency SLO (or recovered only after retries)
+    Pending, // failing, but fewer consecutive failures than the threshold
     Down,
-    Flapping,    // too many state changes in the flap window
+    Flapping, // too many state changes in the flap window
     Maintenance, // inside a maintenance window: probed, never alerted
-    Paused,      // not probed
+    Paused, // not probed
 };
 inline constexpr int EndpointStateCount = int(EndpointState::Paused) + 1;
 

@@ -120,7 +120,9 @@ void HttpAttempt::startHop(const QUrl &url)
 {
     m_hopUrl = url;
     m_hopStartNs = now();
-    m_dnsDoneNs = m_connectDoneNs = m_tlsDoneNs = m_requestStartNs = m_firstByteNs = m_endNs = -1;
+    m_dnsDoneNs = m_connectDoneNs = m_tlsDoneNs = m_requestStartNs = m_firstByteNs = m_endNs
+        = m_ttftNs = -1;
+    m_sseScanned = 0;
     m_addresses.clear();
     m_addressIndex = 0;
     m_sslErrorKinds.clear();
@@ -658,8 +660,26 @@ void HttpAttempt::responseBytes(QByteArrayView data)
         fail(FailureClass::InvalidResponse, Phase::Response, code, what);
         return;
     }
+    if (m_request.measureTtft && m_ttftNs < 0 && m_parser.headersComplete())
+        noteFirstEvent();
     if (m_parser.capExceeded() || m_parser.isComplete())
         responseComplete();
+}
+
+void HttpAttempt::noteFirstEvent()
+{
+    // Time to first token of a streaming (server-sent events) answer: the first "data:" line.
+    const QByteArray type = headerValue(m_parser.headers(), "content-type").value_or(QByteArray());
+    if (!type.toLower().contains("text/event-stream"))
+        return;
+    const QByteArray &body = m_parser.body();
+    const qsizetype from = qMax<qsizetype>(0, m_sseScanned - 6);
+    qsizetype at = body.indexOf("data:", from);
+    while (at > 0 && body.at(at - 1) != '\n')
+        at = body.indexOf("data:", at + 1);
+    m_sseScanned = body.size();
+    if (at >= 0)
+        m_ttftNs = now();
 }
 
 void HttpAttempt::connectionEnded(int error)
@@ -991,6 +1011,8 @@ void HttpAttempt::finish()
         t.ttfbMs = ms(m_requestStartNs, m_firstByteNs);
     if (m_firstByteNs >= 0)
         t.transferMs = ms(m_firstByteNs, end);
+    if (m_ttftNs >= 0 && m_requestStartNs >= 0)
+        t.ttftMs = ms(m_requestStartNs, m_ttftNs);
     t.totalMs = ms(0, end);
     t.redirectMs = m_redirectMs;
 

@@ -66,6 +66,7 @@ private:
 
     void tunnelBytes(QByteArrayView data);
     void responseBytes(QByteArrayView data);
+    void noteFirstEvent();
     void connectionEnded(int error);
     void responseComplete();
     bool followRedirect(int status);
@@ -108,6 +109,8 @@ private:
     qint64 m_requestStartNs = -1;
     qint64 m_firstByteNs = -1;
     qint64 m_endNs = -1;
+    qint64 m_ttftNs = -1;
+    qsizetype m_sseScanned = 0;
     double m_redirectMs = 0;
 
     TcpConnection *m_tcp = nullptr;

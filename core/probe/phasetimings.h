@@ -13,12 +13,15 @@ namespace sw {
 //   transfer  from the first byte back to the end of the response
 //   total     start to end, redirects included
 //   redirect  time spent on hops before the final one
+//   ttft      for text/event-stream responses when asked: request start to the first
+//             "data:" event (time to first token of a streaming LLM server)
 struct PhaseTimings {
     std::optional<double> dnsMs;
     std::optional<double> connectMs;
     std::optional<double> tlsMs;
     std::optional<double> ttfbMs;
     std::optional<double> transferMs;
+    std::optional<double> ttftMs; // streaming (SSE): request start to the first data event
     double totalMs = 0;
     double redirectMs = 0;
 };

@@ -84,6 +84,7 @@ struct ProbeRequest {
     TlsOptions tls;
     Validation validation;
     QList<ResponseRule> rules;
+    bool measureTtft = false; // record the time to the first server-sent "data:" event
 
     bool expectsJson() const
     {

@@ -66,6 +66,7 @@ QJsonObject timingsToJson(const PhaseTimings &t)
         { QStringLiteral("tls"), optMs(t.tlsMs) },
         { QStringLiteral("ttfb"), optMs(t.ttfbMs) },
         { QStringLiteral("transfer"), optMs(t.transferMs) },
+        { QStringLiteral("ttft"), optMs(t.ttftMs) },
         { QStringLiteral("total"), std::round(t.totalMs * 1000.0) / 1000.0 },
         { QStringLiteral("redirect"), std::round(t.redirectMs * 1000.0) / 1000.0 },
     };
@@ -229,6 +230,9 @@ QString formatText(const ProbeReport &rep)
                    fmtMs(t.ttfbMs),
                    fmtMs(t.transferMs),
                    fmtMs(t.totalMs));
+    if (t.ttftMs)
+        out.insert(
+            out.size() - 1, QStringLiteral(" | time to first token %1").arg(fmtMs(t.ttftMs)));
 
     if (!d.evidence.isEmpty()) {
         out += QStringLiteral("\nWhat was checked and seen:\n");
