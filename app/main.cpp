@@ -1,3 +1,5 @@
+#include "cli/checkconfigcommand.h"
+#include "cli/runcommand.h"
 #include "cli/demoservercommand.h"
 #include "cli/exitcodes.h"
 #include "cli/probecommand.h"
@@ -12,8 +14,10 @@ const char *const Usage = R"(Usage: servewatch COMMAND [options]
 Watches model-serving endpoints and explains why they fail.
 
 Commands:
+  run --config FILE        run the monitoring engine headless (agent): schedule, history, alerts
   probe URL [options]      probe one endpoint: failure class, timings, causes and fixes
   demo-server [options]    serve a local model endpoint with switchable failure scenarios
+  check-config FILE        check a config file: print every error with its line
   help                     show this help
   version                  show the version
 
@@ -36,6 +40,10 @@ int main(int argc, char **argv)
         return sw::cli::runProbeCommand(args);
     if (command == QLatin1String("demo-server"))
         return sw::cli::runDemoServerCommand(args);
+    if (command == QLatin1String("run"))
+        return sw::cli::runAgentCommand(args);
+    if (command == QLatin1String("check-config"))
+        return sw::cli::runCheckConfigCommand(args);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         QTextStream(stdout) << "ServeWatch " << SERVEWATCH_VERSION << "\n";
         return 0;

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QTime>
@@ -24,7 +25,7 @@ struct MaintenanceWindow {
     QDateTime start; // OneOff: in timeZone
     QDateTime end;
     QList<int> weekdays; // Weekly: 1 = Monday ... 7 = Sunday
-    QTime startTime;     // Weekly: local time in timeZone
+    QTime startTime; // Weekly: local time in timeZone
     int durationMinutes = 0;
     QString comment;
 
@@ -36,9 +37,22 @@ struct CredentialRef {
     enum class Type { Bearer, Header, Basic };
     QString secret; // the keychain entry's name (never the secret itself)
     Type type = Type::Bearer;
-    QString header;   // Header: the header name, e.g. "X-API-Key"
+    QString header; // Header: the header name, e.g. "X-API-Key"
     QString username; // Basic: the user; the secret is the password
 };
+
+// A value as written in the file, kept when it differs from the value in use (a ${VAR} was
+// expanded, a relative path resolved), so that saving writes it back as written and never
+// writes an expanded secret. The writer writes `written` only while the field still holds
+// `used`; a field edited since is written as it now is.
+struct WrittenValue {
+    QString written;
+    QString used;
+    bool operator==(const WrittenValue &) const = default;
+};
+// Keyed by the key's path inside its object: "proxy", "body", "tls.ca_file", "url",
+// "headers.Authorization", "database".
+using WrittenValues = QMap<QString, WrittenValue>;
 
 // What a probe of this endpoint checks: the server's health/ready path, or a real (minimal)
 // inference request. Presets fill paths, bodies and success checks for each.
@@ -46,18 +60,18 @@ enum class CheckKind { Health, Inference };
 
 // One endpoint as configured (after ${VAR} expansion and preset defaults are applied).
 struct EndpointConfig {
-    QString id;      // stable, unique: [A-Za-z0-9_.-]+
-    QString name;    // for people; defaults to id
+    QString id; // stable, unique: [A-Za-z0-9_.-]+
+    QString name; // for people; defaults to id
     QString service; // failover group; empty = its own
-    QString role;    // replica role within the service, e.g. "primary", "replica"
+    QString role; // replica role within the service, e.g. "primary", "replica"
     QString urlTemplate; // as written, with ${VAR}
-    QUrl url;            // expanded
+    QUrl url; // expanded
     QString preset = QStringLiteral("generic");
     CheckKind check = CheckKind::Inference;
     QString model;
     QByteArray method; // empty = the preset's
     HttpHeaders headers;
-    QByteArray body;  // empty = the preset's
+    QByteArray body; // empty = the preset's
     QString bodyFile; // read at load time into body
     bool bodyGiven = false;
 
@@ -82,6 +96,7 @@ struct EndpointConfig {
     int reminderIntervalMs = 0; // 0 = no reminders
     QList<MaintenanceWindow> maintenance;
     bool paused = false;
+    WrittenValues writtenValues; // values written with ${VAR} or as relative paths
 
     bool inMaintenance(const QDateTime &utc) const;
 };
@@ -92,22 +107,25 @@ struct ChannelConfig {
     enum class Format { Json, Slack, Teams };
     QString id;
     Kind kind = Kind::Desktop;
-    QUrl url;                  // Webhook
+    QUrl url; // Webhook
     Format format = Format::Json;
-    HttpHeaders headers;       // Webhook (values may be ${VAR})
-    QStringList command;       // Command: program and arguments, never a shell string
-    QStringList events;        // empty = all
-    QStringList endpoints;     // ids or tags ("tag:gpu"); empty = all
+    HttpHeaders headers; // Webhook (values may be ${VAR})
+    QStringList command; // Command: program and arguments, never a shell string
+    QStringList events; // empty = all
+    QStringList endpoints; // ids or tags ("tag:gpu"); empty = all
+    WrittenValues writtenValues; // values written with ${VAR}
 };
 
 struct MonitorSettings {
-    QString databasePath;          // empty = XDG data directory
+    QString databasePath; // empty = XDG data directory
     int rawRetentionDays = 30;
     int rollupRetentionDays = 400;
     int maxConcurrentProbes = 64;
-    int flapWindowMs = 10 * 60 * 1000; // flapping: at least flapChanges state changes in this window
+    int flapWindowMs
+        = 10 * 60 * 1000; // flapping: at least flapChanges state changes in this window
     int flapChanges = 5;
-    QList<int> certExpiryWarningDays{21, 14, 7};
+    QList<int> certExpiryWarningDays { 21, 14, 7 };
+    WrittenValues writtenValues; // "database" when written with ${VAR} or as a relative path
 };
 
 // The whole file: schema version, settings, endpoints, channels.
@@ -128,6 +146,7 @@ struct ConfigError {
     int line = 0;
     QString message;
     QString toString() const; // "endpoints[3].interval: must be at least 1 s, got 0"
+    bool operator==(const ConfigError &) const = default;
 };
 
 } // namespace sw

@@ -171,7 +171,9 @@ QByteArray DemoResponse::head(qint64 contentLength, bool terminate) const
     out += headerLine("Date", demoHttpDate(), lowercaseNames);
     if (!contentType.isEmpty())
         out += headerLine("Content-Type", contentType, lowercaseNames);
-    if (contentLength >= 0)
+    if (chunked)
+        out += headerLine("Transfer-Encoding", "chunked", lowercaseNames);
+    else if (contentLength >= 0)
         out += headerLine("Content-Length", QByteArray::number(contentLength), lowercaseNames);
     for (const auto &[name, value] : extraHeaders)
         out += headerLine(name, value, lowercaseNames);
@@ -198,6 +200,18 @@ DemoResponse demoJsonResponse(int status, const QJsonObject &object)
     response.contentType = QByteArrayLiteral("application/json");
     response.body = demoJson(object);
     return response;
+}
+
+QByteArray demoChunkedBody(const QList<QByteArray> &pieces)
+{
+    QByteArray out;
+    for (const QByteArray &piece : pieces) {
+        if (piece.isEmpty())
+            continue;
+        out += QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n";
+    }
+    out += "0\r\n\r\n";
+    return out;
 }
 
 } // namespace sw

@@ -26,6 +26,9 @@ struct DemoResponse {
     DemoHeaders extraHeaders;
     QByteArray server = demoServerName(); // empty: no Server header
     bool lowercaseNames = false; // Envoy writes header names in lower case
+    // The body is already chunk-encoded (demoChunkedBody): the head says "Transfer-Encoding:
+    // chunked" and never a Content-Length, whatever length head() is given.
+    bool chunked = false;
 
     // Status line, Server, Date, Content-Type, Content-Length (unless contentLength < 0), the
     // extra headers and Connection: close. terminate appends the blank line that ends the head.
@@ -37,5 +40,9 @@ struct DemoResponse {
 };
 
 DemoResponse demoJsonResponse(int status, const QJsonObject &object);
+
+// HTTP/1.1 chunked encoding of `pieces`, one chunk each (empty pieces skipped), with the final
+// zero-length chunk.
+QByteArray demoChunkedBody(const QList<QByteArray> &pieces);
 
 } // namespace sw

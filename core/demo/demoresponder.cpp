@@ -201,6 +201,10 @@ DemoReply demoReply(
                             QString(QStringLiteral("Model ") + model
                                 + QStringLiteral(" is not ready yet.")) } }),
             request);
+    case Kind::QueueFull:
+        return send(
+            demoJsonResponse(503, QJsonObject { { L("error"), L("Exceeds maximum queue size") } }),
+            request);
     case Kind::Status: {
         const int status = int(scenario.argument);
         return send(

@@ -1,8 +1,8 @@
 #include "demoroutes.h"
 
-#include <QDateTime>
+#include "demopayloads.h"
+
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace sw {
 
@@ -37,113 +37,85 @@ bool splitModelPath(QStringView path, QStringView prefix, QString *model, QStrin
     return !model->isEmpty();
 }
 
-QJsonArray pair(double a, double b)
+// "/v1/models/<m>..." (KServe V1, TF Serving): predict, or the model's status.
+DemoRouteMatch matchV1Model(QStringView name)
 {
-    return QJsonArray { a, b };
-}
-
-QJsonObject predictions(const QString &model)
-{
-    return QJsonObject { { L("predictions"), QJsonArray { pair(0.1, 0.9) } },
-        { L("model"), model } };
-}
-
-QJsonObject v2Infer(const DemoRequest &request, const QString &model)
-{
-    QJsonObject output { { L("name"), L("OUTPUT0") },
-        { L("shape"), QJsonArray { 1, 2 } },
-        { L("datatype"), L("FP32") },
-        { L("data"), pair(0.1, 0.9) } };
-    QJsonObject answer { { L("model_name"), model },
-        { L("model_version"), L("1") },
-        { L("outputs"), QJsonArray { output } } };
-    const QJsonValue id = QJsonDocument::fromJson(request.body).object().value(L("id"));
-    if (id.isString())
-        answer.insert(L("id"), id);
-    return answer;
-}
-
-QString requestedModel(const DemoRequest &request, const QString &fallback)
-{
-    const QJsonValue model = QJsonDocument::fromJson(request.body).object().value(L("model"));
-    return model.isString() && !model.toString().isEmpty() ? model.toString() : fallback;
-}
-
-QJsonObject completion(const DemoRequest &request, const QString &model, bool chat)
-{
-    QJsonObject choice { { L("index"), 0 }, { L("finish_reason"), L("stop") } };
-    if (chat) {
-        choice.insert(L("message"),
-            QJsonObject { { L("role"), L("assistant") }, { L("content"), L("pong") } });
-    } else {
-        choice.insert(L("text"), L("pong"));
+    if (name.endsWith(u":predict")) {
+        name.chop(8);
+        const qsizetype slash = name.indexOf(u'/'); // "/versions/<v>" or "/labels/<l>"
+        if (slash > 0)
+            name = name.left(slash);
+        return { DemoRoute::Predict, name.toString(), postOnly() };
     }
-    return QJsonObject {
-        { L("id"), chat ? L("chatcmpl-servewatch-demo") : L("cmpl-servewatch-demo") },
-        { L("object"), chat ? L("chat.completion") : L("text_completion") },
-        { L("created"), QDateTime::currentSecsSinceEpoch() },
-        { L("model"), requestedModel(request, model) },
-        { L("choices"), QJsonArray { choice } },
-        { L("usage"),
-            QJsonObject { { L("prompt_tokens"), 1 },
-                { L("completion_tokens"), 1 },
-                { L("total_tokens"), 2 } } },
-    };
-}
-
-QJsonObject metadata(const QString &model)
-{
-    auto tensor = [](L name, int width) {
-        return QJsonObject { { L("name"), name },
-            { L("datatype"), L("FP32") },
-            { L("shape"), QJsonArray { 1, width } } };
-    };
-    return QJsonObject { { L("name"), model },
-        { L("versions"), QJsonArray { L("1") } },
-        { L("platform"), L("servewatch_demo") },
-        { L("inputs"), QJsonArray { tensor(L("INPUT0"), 4) } },
-        { L("outputs"), QJsonArray { tensor(L("OUTPUT0"), 2) } } };
+    if (name.isEmpty() || name.contains(u':'))
+        return {};
+    const qsizetype slash = name.indexOf(u'/');
+    if (slash < 0)
+        return { DemoRoute::ModelStatus, name.toString(), getOnly() };
+    // TF Serving: /v1/models/<m>/versions/<v> and /v1/models/<m>/labels/<l>
+    const QStringView rest = name.mid(slash);
+    const bool versioned = rest.startsWith(u"/versions/") || rest.startsWith(u"/labels/");
+    if (slash > 0 && versioned && rest.count(u'/') == 2 && !rest.endsWith(u'/'))
+        return { DemoRoute::ModelStatus, name.left(slash).toString(), getOnly() };
+    return {};
 }
 
 } // namespace
 
 DemoRouteMatch demoMatchRoute(QStringView path)
 {
-    static const QStringView healthPaths[] = { u"/health",
-        u"/healthz",
-        u"/livez",
-        u"/readyz",
-        u"/ping",
-        u"/v2/health/ready",
-        u"/v2/health/live" };
-    for (QStringView health : healthPaths) {
-        if (path == health)
-            return { DemoRoute::Health, {}, getOnly() };
+    struct Fixed {
+        QStringView path;
+        DemoRoute route = DemoRoute::Unknown;
+        bool post = false;
+    };
+    static const Fixed fixed[] = {
+        { u"/health", DemoRoute::Health, false },
+        { u"/healthz", DemoRoute::Health, false },
+        { u"/livez", DemoRoute::Health, false },
+        { u"/readyz", DemoRoute::Health, false },
+        { u"/v2/health/ready", DemoRoute::Health, false },
+        { u"/v2/health/live", DemoRoute::Health, false },
+        { u"/ping", DemoRoute::Ping, false },
+        { u"/", DemoRoute::Root, false },
+        { u"/predict", DemoRoute::Predict, true },
+        { u"/v1/chat/completions", DemoRoute::ChatCompletions, true },
+        { u"/v1/completions", DemoRoute::Completions, true },
+        { u"/v1/models", DemoRoute::ModelList, false },
+        { u"/generate", DemoRoute::TgiGenerate, true },
+        { u"/info", DemoRoute::TgiInfo, false },
+        { u"/api/tags", DemoRoute::OllamaTags, false },
+        { u"/api/generate", DemoRoute::OllamaGenerate, true },
+        { u"/invocations", DemoRoute::MlflowInvocations, true },
+        { u"/health/ping", DemoRoute::SeldonPing, false },
+        { u"/health/status", DemoRoute::SeldonStatus, false },
+        { u"/api/v1.0/health/status", DemoRoute::SeldonStatus, false },
+        { u"/api/v1.0/predictions", DemoRoute::SeldonPredict, true },
+    };
+    for (const Fixed &f : fixed) {
+        if (path == f.path)
+            return { f.route, {}, f.post ? postOnly() : getOnly() };
     }
-    if (path == u"/predict")
-        return { DemoRoute::Predict, {}, postOnly() };
-    if (path == u"/v1/chat/completions")
-        return { DemoRoute::ChatCompletions, {}, postOnly() };
-    if (path == u"/v1/completions")
-        return { DemoRoute::Completions, {}, postOnly() };
-    if (path == u"/v1/models")
-        return { DemoRoute::ModelList, {}, getOnly() };
+
+    if (path.startsWith(u"/seldon/")) {
+        // /seldon/<namespace>/<deployment>/<the wrapper's own path>
+        QStringView rest = path.mid(8);
+        for (int segment = 0; segment < 2; ++segment) {
+            const qsizetype slash = rest.indexOf(u'/');
+            if (slash <= 0)
+                return {};
+            rest = rest.mid(slash + 1);
+        }
+        if (rest.isEmpty() || rest.startsWith(u"seldon/"))
+            return {};
+        const QString inner = u'/' + rest.toString();
+        return demoMatchRoute(inner);
+    }
 
     QString model;
     QStringView rest;
-    if (path.startsWith(u"/v1/models/")) {
-        QStringView name = path.mid(11);
-        if (name.endsWith(u":predict")) {
-            name.chop(8);
-            const qsizetype slash = name.indexOf(u'/'); // "/versions/<v>" or "/labels/<l>"
-            if (slash > 0)
-                name = name.left(slash);
-            return { DemoRoute::Predict, name.toString(), postOnly() };
-        }
-        if (!name.isEmpty() && !name.contains(u'/') && !name.contains(u':'))
-            return { DemoRoute::ModelReady, name.toString(), getOnly() };
-        return {};
-    }
+    if (path.startsWith(u"/v1/models/"))
+        return matchV1Model(path.mid(11));
     if (splitModelPath(path, u"/v2/models/", &model, &rest)) {
         if (rest == u"/infer")
             return { DemoRoute::V2Infer, model, postOnly() };
@@ -184,15 +156,23 @@ DemoResponse demoOkResponse(const DemoRequest &request, const QString &configure
     switch (match.route) {
     case DemoRoute::Predict:
     case DemoRoute::TorchServePredict:
-        return demoJsonResponse(200, predictions(model));
+        return demoJsonResponse(200, demoPredictions(model));
     case DemoRoute::V2Infer:
-        return demoJsonResponse(200, v2Infer(request, model));
+        return demoV2Infer(request, model);
     case DemoRoute::ChatCompletions:
-        return demoJsonResponse(200, completion(request, model, true));
+        return demoCompletion(request, model, true);
     case DemoRoute::Completions:
-        return demoJsonResponse(200, completion(request, model, false));
+        return demoCompletion(request, model, false);
     case DemoRoute::Health:
         return demoJsonResponse(200, QJsonObject { { L("status"), L("ok") } });
+    case DemoRoute::Ping:
+        // TorchServe's {"status": "Healthy"}; "health" as older TorchServe builds named it.
+        return demoJsonResponse(
+            200, QJsonObject { { L("status"), L("Healthy") }, { L("health"), L("ok") } });
+    case DemoRoute::Root:
+        return demoTextResponse(200,
+            QByteArrayLiteral("text/plain; charset=utf-8"),
+            QByteArrayLiteral("Ollama is running"));
     case DemoRoute::ModelList:
         return demoJsonResponse(200,
             QJsonObject { { L("object"), L("list") },
@@ -203,7 +183,26 @@ DemoResponse demoOkResponse(const DemoRequest &request, const QString &configure
     case DemoRoute::ModelReady:
         return demoJsonResponse(200, QJsonObject { { L("name"), model }, { L("ready"), true } });
     case DemoRoute::ModelMetadata:
-        return demoJsonResponse(200, metadata(model));
+        return demoJsonResponse(200, demoV2Metadata(model));
+    case DemoRoute::ModelStatus:
+        return demoJsonResponse(200, demoModelStatus(model));
+    case DemoRoute::TgiGenerate:
+        return demoTgiGenerate(request);
+    case DemoRoute::TgiInfo:
+        return demoJsonResponse(200, demoTgiInfo(model));
+    case DemoRoute::OllamaTags:
+        return demoJsonResponse(200, demoOllamaTags(model));
+    case DemoRoute::OllamaGenerate:
+        return demoOllamaGenerate(request, model);
+    case DemoRoute::MlflowInvocations:
+        return demoMlflowInvocations(request);
+    case DemoRoute::SeldonPing:
+        return demoTextResponse(
+            200, QByteArrayLiteral("text/plain; charset=utf-8"), QByteArrayLiteral("pong"));
+    case DemoRoute::SeldonStatus:
+        return demoJsonResponse(200, QJsonObject { { L("status"), L("ok") } });
+    case DemoRoute::SeldonPredict:
+        return demoJsonResponse(200, demoSeldonPrediction());
     case DemoRoute::Unknown:
         break;
     }

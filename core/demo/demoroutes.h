@@ -15,10 +15,21 @@ enum class DemoRoute : quint8 {
     V2Infer, // POST /v2/models/<m>[/versions/<v>]/infer (Open Inference Protocol, Triton)
     ChatCompletions, // POST /v1/chat/completions (OpenAI-compatible: vLLM, llama.cpp, TGI)
     Completions, // POST /v1/completions
-    Health, // GET /health, /healthz, /livez, /readyz, /ping, /v2/health/ready, /v2/health/live
+    Health, // GET /health, /healthz, /livez, /readyz, /v2/health/ready, /v2/health/live
     ModelList, // GET /v1/models (OpenAI-compatible)
-    ModelReady, // GET /v1/models/<m> (KServe V1), /v2/models/<m>[/versions/<v>]/ready
+    ModelReady, // GET /v2/models/<m>[/versions/<v>]/ready (Open Inference)
     ModelMetadata, // GET /v2/models/<m>[/versions/<v>]
+    ModelStatus, // GET /v1/models/<m>[/versions/<v>|/labels/<l>] (KServe V1 ready, TF Serving)
+    Ping, // GET /ping (TorchServe, MLflow)
+    Root, // GET / (Ollama: "Ollama is running")
+    TgiGenerate, // POST /generate (TGI)
+    TgiInfo, // GET /info (TGI)
+    OllamaTags, // GET /api/tags
+    OllamaGenerate, // POST /api/generate
+    MlflowInvocations, // POST /invocations
+    SeldonPing, // GET /health/ping ("pong")
+    SeldonStatus, // GET /health/status, /api/v1.0/health/status
+    SeldonPredict, // POST /api/v1.0/predictions
 };
 
 struct DemoRouteMatch {
@@ -27,6 +38,7 @@ struct DemoRouteMatch {
     QList<QByteArray> methods; // allowed methods (GET routes also allow HEAD)
 };
 
+// Seldon Core's external paths, /seldon/<namespace>/<deployment>/..., are matched as the rest.
 DemoRouteMatch demoMatchRoute(QStringView path);
 
 // The model a request is about: the one named in its path, else the configured one.

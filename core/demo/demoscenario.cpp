@@ -81,6 +81,15 @@ constexpr std::array definitions {
         0,
         L("400 {\"error\": \"Model <m> is not ready yet.\"} (KServe/MLServer right after "
           "scale-from-zero)") },
+    Definition { DemoScenarioKind::QueueFull,
+        L("queue_full"),
+        Arg::None,
+        L(),
+        0,
+        0,
+        0,
+        L("503 {\"error\": \"Exceeds maximum queue size\"} (Triton when a model's "
+          "max_queue_size is reached)") },
     Definition { DemoScenarioKind::Status,
         L("status"),
         Arg::Required,

@@ -17,6 +17,7 @@ enum class DemoScenarioKind : quint8 {
     Overloaded,
     NoWorker,
     NotReady,
+    QueueFull,
     Status,
     BadGateway,
     GatewayTimeout,

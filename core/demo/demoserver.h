@@ -15,16 +15,26 @@ class QTcpServer;
 namespace sw {
 
 // A small model-serving endpoint on loopback with switchable failure scenarios: the test suite's
-// fixture and the dashboard's demo. Routes (any scenario):
+// fixture and the dashboard's demo. Routes (any scenario), in the dialects of the servers
+// ServeWatch's presets speak (docs/PRESETS.md):
 //   POST /predict, /v1/models/<m>:predict   {"instances": [...]} -> {"predictions": [...]}
 //   POST /predictions/<m>                   TorchServe: the same answer
-//   POST /v2/models/<m>/infer               Open Inference Protocol (Triton): {"outputs": [...]}
-//   POST /v1/chat/completions               OpenAI-compatible: {"choices": [...]}; also
-//                                           /v1/completions
-//   GET  /health, /ping, /v2/health/ready   health; also /v2/health/live, /healthz, /livez,
-//                                           /readyz
-//   GET  /v1/models, /v1/models/<m>         model list (OpenAI), model readiness (KServe V1)
-//   GET  /v2/models/<m>[/ready]             model metadata, model readiness (Open Inference)
+//   POST /v2/models/<m>/infer               Open Inference Protocol (Triton): {"outputs": [...]};
+//                                           "inputs" are checked against the metadata (400)
+//   POST /v1/chat/completions               OpenAI-compatible: {"choices": [...]}, or with
+//                                           "stream": true server-sent events ending in
+//                                           "data: [DONE]"; also /v1/completions
+//   GET  /health, /v2/health/ready          health; also /v2/health/live, /healthz, /livez,
+//                                           /readyz (BentoML)
+//   GET  /ping                              TorchServe/MLflow: {"status": "Healthy", ...}
+//   GET  /v1/models                         model list (OpenAI)
+//   GET  /v1/models/<m>                     KServe V1 readiness and TF Serving model status
+//   GET  /v2/models/<m>[/ready]             model metadata (INPUT0 FP32 [-1,4]), readiness
+//   POST /generate, GET /info               TGI
+//   GET  /, /api/tags; POST /api/generate   Ollama (NDJSON unless "stream": false)
+//   POST /invocations                       MLflow (JSON or CSV; 415/400 otherwise)
+//   GET  /health/ping, /health/status       Seldon Core v1 ("pong"); POST /api/v1.0/predictions,
+//                                           also under /seldon/<namespace>/<deployment>/
 //   GET|PUT /__servewatch/scenario          read or set the scenario (PUT body, or ?set=NAME);
 //                                           always answered normally, whatever the scenario
 //   GET  /__servewatch/scenarios            the scenario list with descriptions, as JSON

@@ -6,6 +6,7 @@ target_sources(servewatch_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/demorequest.cpp ${CMAKE_CURRENT_LIST_DIR}/demorequest.h
     ${CMAKE_CURRENT_LIST_DIR}/demoresponder.cpp ${CMAKE_CURRENT_LIST_DIR}/demoresponder.h
     ${CMAKE_CURRENT_LIST_DIR}/demoroutes.cpp ${CMAKE_CURRENT_LIST_DIR}/demoroutes.h
+    ${CMAKE_CURRENT_LIST_DIR}/demopayloads.cpp ${CMAKE_CURRENT_LIST_DIR}/demopayloads.h
     ${CMAKE_CURRENT_LIST_DIR}/demoscenario.cpp ${CMAKE_CURRENT_LIST_DIR}/demoscenario.h
     ${CMAKE_CURRENT_LIST_DIR}/demounreadpool.cpp ${CMAKE_CURRENT_LIST_DIR}/demounreadpool.h
 )

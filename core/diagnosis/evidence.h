@@ -46,6 +46,31 @@ namespace sw {
 //   cert_expires_soon    the server certificate expires within 14 days
 //   retried              the probe made more than one attempt
 //   recovered            the probe succeeded only after retrying
+// Follow-up checks and the other endpoints (added by the monitor, see FollowUpChecker):
+//   followup_dns_ok      looking the name up alone works
+//   followup_dns_failed  looking the name up alone fails too
+//   followup_tcp_ok      a bare TCP connect to host:port works (something listens)
+//   followup_tcp_refused a bare TCP connect is refused
+//   followup_tcp_timeout a bare TCP connect gets no answer
+//   followup_tcp_unreachable a bare TCP connect finds no route
+//   followup_health_ok   the preset's health check on the same server passes
+//   followup_health_failed the preset's health check fails too
+//   followup_direct_ok   the same request without the proxy works
+//   followup_direct_failed without the proxy it fails too
+//   followups_skipped    follow-up checks were skipped (budget spent)
+//   same_host_failing    other endpoints on the same host fail at the same time
+//   same_service_failing other replicas of the same service fail at the same time
+//   many_endpoints_failing most of the monitored endpoints fail at the same time
+// What the endpoint's preset knows about its server (resources/presets, "facts"):
+//   preset_binds_after_load        the server opens its port only once the model is loaded
+//   preset_health_status_only      its health answer has no body; the status is all
+//   preset_queue_503               it answers 503 when its request queue is full
+//   preset_localhost_default       it listens on 127.0.0.1 unless told otherwise
+//   preset_separate_management_port its management API is on another port
+//   preset_health_unauthenticated  its health path needs no credentials
+//   preset_scale_from_zero         it is usually deployed with scale-to-zero (Knative)
+//   preset_generative              a generative (LLM) server: inference is slow and costly
+//   preset_worker_timeout          its workers are killed after a fixed timeout
 //   status_NNN           the final HTTP status, e.g. status_503
 //   detail_X             the detail code, e.g. detail_nxdomain
 //

@@ -25,9 +25,9 @@ struct ProbeRecord {
     PhaseTimings timings; // of the last attempt
     int attempts = 1;
     bool recoveredAfterRetry = false;
-    QString message;           // one line, secrets masked
-    QByteArray attemptsJson;   // compact JSON array of every attempt (secrets masked)
-    QString topCause;          // id of the top-ranked cause, for failures
+    QString message; // one line, secrets masked
+    QByteArray attemptsJson; // compact JSON array of every attempt (secrets masked)
+    QString topCause; // id of the top-ranked cause, for failures
     std::optional<int> certDaysLeft;
 };
 

@@ -77,6 +77,7 @@ std::optional<StateTransition> EndpointStateMachine::onProbe(Outcome outcome,
             if (m_failures >= m_options.failureThreshold) {
                 m_underlying = EndpointState::Down;
                 m_downSince = utc;
+                m_lastDownSince = utc;
                 reason = QStringLiteral("%1 consecutive failure%2 (%3)")
                              .arg(m_failures)
                              .arg(m_failures == 1 ? QString() : QStringLiteral("s"))

@@ -49,6 +49,7 @@ public:
     int consecutiveSuccesses() const { return m_successes; }
     QDateTime since() const { return m_since; } // when the visible state began
     QDateTime downSince() const { return m_downSince; }
+    QDateTime lastOutageStart() const { return m_lastDownSince; } // of the latest outage, kept after it ends
 
 private:
     EndpointState visible() const;
@@ -71,6 +72,7 @@ private:
     std::deque<qint64> m_flips; // monotonic times when good/bad flipped
     QDateTime m_since;
     QDateTime m_downSince;
+    QDateTime m_lastDownSince;
 };
 
 // A failover group's state from its replicas': up when all are up, degraded when some are down

@@ -23,7 +23,7 @@ public:
     };
     struct Result {
         Error error = Error::None;
-        QString value;   // read: the secret; empty otherwise
+        QString value; // read: the secret; empty otherwise
         QString message; // for errors: plain words, with how to fix it
         bool ok() const { return error == Error::None; }
     };

@@ -29,6 +29,41 @@ using namespace demotest;
 namespace {
 constexpr qsizetype KiB = 1024;
 constexpr qsizetype MiB = 1024 * KiB;
+
+// request() with one more header line.
+QByteArray requestWithHeader(const QByteArray &method,
+    const QByteArray &target,
+    const QByteArray &body,
+    const QByteArray &line)
+{
+    QByteArray bytes = request(method, target, body);
+    if (!line.isEmpty())
+        bytes.insert(bytes.indexOf("\r\n") + 2, line + "\r\n");
+    return bytes;
+}
+
+// The chunks of a complete chunked body, in order; `complete` says whether the last chunk came.
+QList<QByteArray> dechunk(const QByteArray &body, bool *complete)
+{
+    QList<QByteArray> chunks;
+    *complete = false;
+    qsizetype at = 0;
+    while (true) {
+        const qsizetype lineEnd = body.indexOf("\r\n", at);
+        if (lineEnd < 0)
+            return chunks;
+        bool ok = false;
+        const qsizetype size = body.mid(at, lineEnd - at).toLongLong(&ok, 16);
+        if (!ok || lineEnd + 2 + size + 2 > body.size())
+            return chunks;
+        if (size == 0) {
+            *complete = body.mid(lineEnd + 2) == "\r\n";
+            return chunks;
+        }
+        chunks.append(body.mid(lineEnd + 2, size));
+        at = lineEnd + 2 + size + 2;
+    }
+}
 } // namespace
 
 class TestDemoServer : public QObject
@@ -71,6 +106,13 @@ private slots:
     void listenErrors();
 
     void tls();
+
+    // The routes the presets speak (docs/PRESETS.md)
+    void presetRoutes_data();
+    void presetRoutes();
+    void chatStream_data();
+    void chatStream();
+    void ollamaStreamsByDefault();
 
 private:
     Reply get(const QByteArray &target, int timeoutMs = 3000)
@@ -969,6 +1011,229 @@ void TestDemoServer::tls()
     QCOMPARE(server.openConnections(), 1);
     stalled.abort();
     QVERIFY(QTest::qWaitFor([&] { return server.openConnections() == 0; }, 2000));
+}
+
+void TestDemoServer::presetRoutes_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("headerLine"); // sent as well; empty: none
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType"); // prefix
+    QTest::addColumn<QByteArray>("bodyContains");
+
+    const QByteArray json = "application/json";
+    const QByteArray text = "text/plain";
+    const QByteArray jsonType = "Content-Type: application/json";
+    auto row = [](const char *name) -> QTestData & {
+        return QTest::newRow(name);
+    };
+    auto v2 = [](const char *input) -> QByteArray {
+        return QByteArray(R"({"inputs":[)") + input + "]}";
+    };
+
+    row("kserve v1 ready and tf status")
+        << "ok" << QByteArray("GET") << QByteArray("/v1/models/iris") << QByteArray()
+        << QByteArray() << 200 << json
+        << QByteArray(R"("model_version_status":[{"state":"AVAILABLE")");
+    row("kserve v1 ready flag") << "ok" << QByteArray("GET") << QByteArray("/v1/models/iris")
+                                << QByteArray() << QByteArray() << 200 << json
+                                << QByteArray(R"("ready":true)");
+    row("tf status of a version") << "ok" << QByteArray("GET")
+                                  << QByteArray("/v1/models/iris/versions/1") << QByteArray()
+                                  << QByteArray() << 200 << json
+                                  << QByteArray(R"("state":"AVAILABLE")");
+    row("tf status of a label") << "ok" << QByteArray("GET")
+                                << QByteArray("/v1/models/iris/labels/stable") << QByteArray()
+                                << QByteArray() << 200 << json << QByteArray(R"("name":"iris")");
+    row("torchserve ping") << "ok" << QByteArray("GET") << QByteArray("/ping") << QByteArray()
+                           << QByteArray() << 200 << json << QByteArray(R"("status":"Healthy")");
+    row("bentoml readyz") << "ok" << QByteArray("GET") << QByteArray("/readyz") << QByteArray()
+                          << QByteArray() << 200 << json << QByteArray();
+    row("ollama root") << "ok" << QByteArray("GET") << QByteArray("/") << QByteArray()
+                       << QByteArray() << 200 << text << QByteArray("Ollama is running");
+    row("ollama tags") << "ok" << QByteArray("GET") << QByteArray("/api/tags") << QByteArray()
+                       << QByteArray() << 200 << json
+                       << QByteArray(R"("name":"demo-model:latest")");
+    row("ollama generate, no stream")
+        << "ok" << QByteArray("POST") << QByteArray("/api/generate")
+        << QByteArray(R"({"model":"llama3.2","prompt":"ping","stream":false})") << QByteArray()
+        << 200 << json << QByteArray(R"("done":true)");
+    row("tgi generate") << "ok" << QByteArray("POST") << QByteArray("/generate")
+                        << QByteArray(R"({"inputs":"ping","parameters":{"max_new_tokens":1}})")
+                        << QByteArray() << 200 << json << QByteArray(R"("generated_text")");
+    row("tgi generate without inputs") << "ok" << QByteArray("POST") << QByteArray("/generate")
+                                       << QByteArray(R"({"prompt":"ping"})") << QByteArray() << 422
+                                       << json << QByteArray(R"("error_type":"validation")");
+    row("tgi info") << "ok" << QByteArray("GET") << QByteArray("/info") << QByteArray()
+                    << QByteArray() << 200 << json << QByteArray(R"("model_id":"demo-model")");
+    row("mlflow invocations") << "ok" << QByteArray("POST") << QByteArray("/invocations")
+                              << QByteArray(R"({"inputs":[[1,2]]})") << jsonType << 200 << json
+                              << QByteArray(R"("predictions")");
+    row("mlflow csv") << "ok" << QByteArray("POST") << QByteArray("/invocations")
+                      << QByteArray("a,b\n1,2\n") << QByteArray("Content-Type: text/csv") << 200
+                      << json << QByteArray(R"("predictions")");
+    row("mlflow refuses text/plain")
+        << "ok" << QByteArray("POST") << QByteArray("/invocations")
+        << QByteArray(R"({"inputs":[[1,2]]})") << QByteArray("Content-Type: text/plain") << 415
+        << text << QByteArray("application/json and text/csv");
+    row("mlflow unknown keys") << "ok" << QByteArray("POST") << QByteArray("/invocations")
+                               << QByteArray(R"({"rows":[[1,2]]})") << jsonType << 400 << json
+                               << QByteArray(R"("error_code":"BAD_REQUEST")");
+    row("seldon ping") << "ok" << QByteArray("GET") << QByteArray("/health/ping") << QByteArray()
+                       << QByteArray() << 200 << text << QByteArray("pong");
+    row("seldon status") << "ok" << QByteArray("GET") << QByteArray("/api/v1.0/health/status")
+                         << QByteArray() << QByteArray() << 200 << json << QByteArray();
+    row("seldon predict") << "ok" << QByteArray("POST") << QByteArray("/api/v1.0/predictions")
+                          << QByteArray(R"({"data":{"ndarray":[[1,2,3,4]]}})") << QByteArray()
+                          << 200 << json << QByteArray(R"("ndarray":[[0.1,0.9]])");
+    row("seldon behind the ingress")
+        << "ok" << QByteArray("POST") << QByteArray("/seldon/models/iris/api/v1.0/predictions")
+        << QByteArray("{}") << QByteArray() << 200 << json << QByteArray(R"("names")");
+    row("seldon ingress health") << "ok" << QByteArray("GET")
+                                 << QByteArray("/seldon/models/iris/health/ping") << QByteArray()
+                                 << QByteArray() << 200 << text << QByteArray("pong");
+    row("seldon prefix without a path")
+        << "ok" << QByteArray("GET") << QByteArray("/seldon/models/iris") << QByteArray()
+        << QByteArray() << 404 << json << QByteArray(R"("error")");
+    row("v2 metadata, variable batch")
+        << "ok" << QByteArray("GET") << QByteArray("/v2/models/iris") << QByteArray()
+        << QByteArray() << 200 << json << QByteArray(R"("name":"INPUT0","shape":[-1,4])");
+    row("v2 infer, matching inputs")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"INPUT0","shape":[2,4],"datatype":"FP32","data":[[1,2,3,4],[5,6,7,8]]})")
+        << QByteArray() << 200 << json << QByteArray(R"("model_name":"iris")");
+    row("v2 infer, wrong name")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]})") << QByteArray()
+        << 400 << json << QByteArray("unexpected inference input 'x' for model 'iris'");
+    row("v2 infer, wrong shape")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"INPUT0","shape":[1,3],"datatype":"FP32","data":[1,2,3]})") << QByteArray()
+        << 400 << json << QByteArray("expected [-1,4], got [1,3]");
+    row("v2 infer, too few values")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"INPUT0","shape":[2,4],"datatype":"FP32","data":[1,2,3,4]})")
+        << QByteArray() << 400 << json << QByteArray("needs 8 numbers in 'data', got 4");
+    row("v2 infer, FP16 over JSON")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"INPUT0","shape":[1,4],"datatype":"FP16","data":[1,2,3,4]})")
+        << QByteArray() << 400 << json << QByteArray("FP16 data via JSON is not supported");
+    row("v2 infer, wrong datatype")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"INPUT0","shape":[1,4],"datatype":"INT32","data":[1,2,3,4]})")
+        << QByteArray() << 400 << json << QByteArray("expects 'FP32'");
+    row("v2 infer, two inputs")
+        << "ok" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+        << v2(R"({"name":"INPUT0","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]},{"name":"b"})")
+        << QByteArray() << 400 << json << QByteArray("takes 1 input, the request has 2");
+    row("queue_full") << "queue_full" << QByteArray("POST") << QByteArray("/v2/models/iris/infer")
+                      << QByteArray("{}") << QByteArray() << 503 << json
+                      << QByteArray(R"({"error":"Exceeds maximum queue size"})");
+    row("queue_full on health") << "queue_full" << QByteArray("GET")
+                                << QByteArray("/v2/health/ready") << QByteArray() << QByteArray()
+                                << 503 << json << QByteArray("queue size");
+}
+
+void TestDemoServer::presetRoutes()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, headerLine);
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, bodyContains);
+
+    setScenario(scenario);
+    const Reply reply
+        = exchange(m_server->port(), requestWithHeader(method, target, body, headerLine));
+    QVERIFY(reply.closed);
+    QVERIFY2(reply.headComplete, reply.raw.constData());
+    QCOMPARE(reply.status, status);
+    QVERIFY2(reply.header("Content-Type").startsWith(contentType),
+        reply.header("Content-Type").constData());
+    QCOMPARE(reply.header("Content-Length").toLongLong(), reply.body.size());
+    if (!bodyContains.isEmpty())
+        QVERIFY2(reply.body.contains(bodyContains), reply.body.constData());
+    if (contentType == "application/json") {
+        QJsonParseError parseError;
+        QJsonDocument::fromJson(reply.body, &parseError);
+        QCOMPARE(parseError.error, QJsonParseError::NoError);
+    }
+    QCOMPARE(m_server->requestCount(), 1);
+}
+
+void TestDemoServer::chatStream_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("content"); // in the first event with text
+    QTest::newRow("chat") << QByteArray("/v1/chat/completions")
+                          << QByteArray(R"("delta":{"content":"pong"})");
+    QTest::newRow("completions") << QByteArray("/v1/completions") << QByteArray(R"("text":"pong")");
+}
+
+void TestDemoServer::chatStream()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, content);
+    const Reply reply = exchange(m_server->port(),
+        request("POST", target, R"({"model":"m","messages":[],"max_tokens":1,"stream":true})"));
+    QVERIFY(reply.closed);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("text/event-stream"));
+    QCOMPARE(reply.header("Transfer-Encoding"), QByteArray("chunked"));
+    QVERIFY(!reply.hasHeader("Content-Length"));
+    bool complete = false;
+    const QList<QByteArray> events = dechunk(reply.body, &complete);
+    QVERIFY2(complete, reply.body.constData());
+    QVERIFY(events.size() >= 3);
+    bool sawContent = false;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QByteArray &e = events.at(i);
+        QVERIFY2(e.startsWith("data: ") && e.endsWith("\n\n"), e.constData());
+        if (i + 1 == events.size()) {
+            QCOMPARE(e, QByteArray("data: [DONE]\n\n"));
+            continue;
+        }
+        QJsonParseError parseError;
+        const QJsonObject chunk = QJsonDocument::fromJson(e.mid(6), &parseError).object();
+        QCOMPARE(parseError.error, QJsonParseError::NoError);
+        QCOMPARE(chunk.value(QLatin1StringView("model")).toString(), QStringLiteral("m"));
+        sawContent = sawContent || e.contains(content);
+    }
+    QVERIFY(sawContent);
+
+    // Without "stream": true, one JSON document as before.
+    const Reply plain = exchange(m_server->port(), request("POST", target, R"({"stream":false})"));
+    QCOMPARE(plain.status, 200);
+    QVERIFY(plain.header("Content-Type").startsWith("application/json"));
+    QCOMPARE(plain.header("Content-Length").toLongLong(), plain.body.size());
+}
+
+void TestDemoServer::ollamaStreamsByDefault()
+{
+    const Reply reply = exchange(m_server->port(),
+        request("POST", "/api/generate", R"({"model":"llama3.2","prompt":"ping"})"));
+    QVERIFY(reply.closed);
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.header("Content-Type").startsWith("application/x-ndjson"));
+    bool complete = false;
+    const QList<QByteArray> lines = dechunk(reply.body, &complete);
+    QVERIFY(complete);
+    QCOMPARE(lines.size(), 2);
+    for (const QByteArray &line : lines) {
+        QVERIFY(line.endsWith('\n'));
+        QJsonParseError parseError;
+        QJsonDocument::fromJson(line, &parseError);
+        QCOMPARE(parseError.error, QJsonParseError::NoError);
+    }
+    QVERIFY(lines.first().contains(R"("done":false)"));
+    QVERIFY(lines.last().contains(R"("done":true)"));
+    QVERIFY(lines.last().contains(R"("model":"llama3.2")"));
 }
 
 QTEST_GUILESS_MAIN(TestDemoServer)

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "config/endpointconfig.h"
+#include "probe/proberequest.h"
+
+namespace sw {
+
+// The request for an endpoint without any preset knowledge: its URL as written, its method
+// (GET, or POST with a body), headers, body, timeouts, TLS, proxy and success checks.
+// Presets build on this (PresetRegistry::requestFor).
+ProbeRequest genericRequest(const EndpointConfig &endpoint);
+
+} // namespace sw

@@ -1,0 +1,241 @@
+// `servewatch run` end to end: the real binary with a real config file against the demo server
+// and fault servers on loopback, a real SQLite history, SIGTERM handling.
+#include "demo/demoserver.h"
+#include "acceptqueuefulllistener.h"
+#include "tlsfaultserver.h"
+#include "tlsfixtures.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace sw;
+using namespace sw::test;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+QJsonObject endpointJson(const QString &id, const QString &url, const QJsonObject &extra = {})
+{
+    QJsonObject o{{QStringLiteral("id"), id}, {QStringLiteral("url"), url}, {QStringLiteral("interval"), 1},
+                  {QStringLiteral("timeout"), 1}, {QStringLiteral("proxy"), QStringLiteral("none")}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+} // namespace
+
+class TestAgent : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void onceAllUp();
+    void onceAgainstFaultServers();
+    void onceWithBadConfigExits3();
+    void runsRecordsAndStopsOnSigterm();
+    void secondWriterIsRefused();
+    void usage_data();
+    void usage();
+
+private:
+    QString writeConfig(const QJsonArray &endpoints, const QString &name = QStringLiteral("servewatch.json"));
+    Run run(const QStringList &args, int timeoutMs = 20000);
+
+    DemoServer m_ok;
+    DemoServer m_loading;
+    QTemporaryDir m_dir;
+};
+
+void TestAgent::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_ok.listen({}, &error), qPrintable(error));
+    DemoServer::Options o;
+    o.scenario = QStringLiteral("loading");
+    QVERIFY2(m_loading.listen(o, &error), qPrintable(error));
+    QVERIFY(m_dir.isValid());
+}
+
+QString TestAgent::writeConfig(const QJsonArray &endpoints, const QString &name)
+{
+    const QJsonObject root{{QStringLiteral("version"), 1}, {QStringLiteral("endpoints"), endpoints}};
+    const QString path = m_dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    f.write(QJsonDocument(root).toJson());
+    return path;
+}
+
+Run TestAgent::run(const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
+    p.setProcessEnvironment(env);
+    QSignalSpy done(&p, &QProcess::finished);
+    p.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"), QStringList{QStringLiteral("run")} + args);
+    Run r;
+    if (!p.waitForStarted(5000))
+        return r;
+    if (done.isEmpty() && !done.wait(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+void TestAgent::onceAllUp()
+{
+    const QString cfg = writeConfig({endpointJson(QStringLiteral("health"), m_ok.baseUrl().toString() + QStringLiteral("/health")),
+                                     endpointJson(QStringLiteral("predict"),
+                                                  m_ok.baseUrl().toString() + QStringLiteral("/predict"),
+                                                  {{QStringLiteral("body"), QJsonObject{{QStringLiteral("instances"), QJsonArray{QJsonArray{1, 2}}}}},
+                                                   {QStringLiteral("expect_json"), QJsonArray{QStringLiteral("/predictions")}}})});
+    const Run r = run({QStringLiteral("--config"), cfg, QStringLiteral("--once"), QStringLiteral("--no-history")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("health unknown -> up"), r.err.constData());
+    QVERIFY2(r.err.contains("predict unknown -> up"), r.err.constData());
+}
+
+void TestAgent::onceAgainstFaultServers()
+{
+    TlsFaultServer expired;
+    expired.setCertificate(TlsFixtures::Cert::Expired);
+    QVERIFY(expired.listenOnLoopback());
+    AcceptQueueFullListener dropped;
+    QVERIFY(dropped.isValid());
+    const QString cfg = writeConfig({
+        endpointJson(QStringLiteral("ok"), m_ok.baseUrl().toString() + QStringLiteral("/health")),
+        endpointJson(QStringLiteral("loading"), m_loading.baseUrl().toString() + QStringLiteral("/predict")),
+        endpointJson(QStringLiteral("refused"), QStringLiteral("http://127.0.0.1:%1/predict").arg(unusedLoopbackPort())),
+        endpointJson(QStringLiteral("dropped"), QStringLiteral("http://127.0.0.1:%1/").arg(dropped.port()),
+                     {{QStringLiteral("connect_timeout"), 0.3}}),
+        endpointJson(QStringLiteral("expired"), expired.url(QStringLiteral("127.0.0.1")).toString(),
+                     {{QStringLiteral("tls"), QJsonObject{{QStringLiteral("ca_file"), TlsFixtures::caCertificatePath()}}}}),
+    });
+    const Run r = run({QStringLiteral("--config"), cfg, QStringLiteral("--once"), QStringLiteral("--no-history"),
+                       QStringLiteral("--log-format"), QStringLiteral("json"), QStringLiteral("--log-probes")});
+    QCOMPARE(r.exitCode, 2);
+    QHash<QString, QString> classes;
+    for (const QByteArray &line : r.err.split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.value(QLatin1String("type")).toString() == QLatin1String("probe"))
+            classes.insert(o.value(QLatin1String("endpoint")).toString(), o.value(QLatin1String("class")).toString());
+    }
+    QCOMPARE(classes.value(QStringLiteral("ok")), QStringLiteral("ok"));
+    QCOMPARE(classes.value(QStringLiteral("loading")), QStringLiteral("http_unavailable"));
+    QCOMPARE(classes.value(QStringLiteral("refused")), QStringLiteral("connection_refused"));
+    QCOMPARE(classes.value(QStringLiteral("dropped")), QStringLiteral("connect_timeout"));
+    QCOMPARE(classes.value(QStringLiteral("expired")), QStringLiteral("tls_error"));
+}
+
+void TestAgent::onceWithBadConfigExits3()
+{
+    const QString cfg = writeConfig({endpointJson(QStringLiteral("bad"), QStringLiteral("ftp://127.0.0.1/"), {{QStringLiteral("interval"), 0}})},
+                                    QStringLiteral("bad.json"));
+    const Run r = run({QStringLiteral("--config"), cfg, QStringLiteral("--once")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("endpoints[0].interval"), r.err.constData());
+    QVERIFY2(r.err.contains("endpoints[0].url"), r.err.constData());
+}
+
+void TestAgent::runsRecordsAndStopsOnSigterm()
+{
+    const QString cfg = writeConfig({endpointJson(QStringLiteral("steady"), m_ok.baseUrl().toString() + QStringLiteral("/health"))},
+                                    QStringLiteral("steady.json"));
+    const QString db = m_dir.filePath(QStringLiteral("steady.db"));
+    QProcess p;
+    p.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
+            {QStringLiteral("run"), QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--log-commits")});
+    QVERIFY(p.waitForStarted(5000));
+    // Wait (serving the demo endpoint meanwhile) for two commits, then SIGTERM.
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).count("committed ") >= 2, 8000);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QSignalSpy done(&p, &QProcess::finished);
+    QVERIFY(done.wait(5000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("stop: signal 15"), err.constData());
+    // Everything reported committed is in the file, and the file is sound.
+    qint64 lastCommitted = 0;
+    out += p.readAllStandardOutput();
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.startsWith("committed "))
+            lastCommitted = line.split(' ').at(1).toLongLong();
+    }
+    QVERIFY(lastCommitted > 0);
+    {
+        QSqlDatabase conn = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        conn.setDatabaseName(db);
+        QVERIFY(conn.open());
+        QSqlQuery q(conn);
+        QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+        conn.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("check"));
+}
+
+void TestAgent::secondWriterIsRefused()
+{
+    const QString cfg = writeConfig({endpointJson(QStringLiteral("one"), m_ok.baseUrl().toString() + QStringLiteral("/health"))},
+                                    QStringLiteral("one.json"));
+    const QString db = m_dir.filePath(QStringLiteral("shared.db"));
+    QProcess first;
+    first.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
+                {QStringLiteral("run"), QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--duration"), QStringLiteral("10")});
+    QVERIFY(first.waitForStarted(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db + QStringLiteral(".lock")), 5000);
+    const Run second = run({QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--once")});
+    QCOMPARE(second.exitCode, 3);
+    QVERIFY2(second.err.contains(QByteArray::number(first.processId())), second.err.constData());
+    ::kill(pid_t(first.processId()), SIGTERM);
+    QVERIFY(first.waitForFinished(5000));
+    QCOMPARE(first.exitCode(), 0);
+}
+
+void TestAgent::usage_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no config") << QStringList{QStringLiteral("--once")} << 64 << "--config FILE is required";
+    QTest::newRow("bad log format") << QStringList{QStringLiteral("--config"), QStringLiteral("x"), QStringLiteral("--log-format"), QStringLiteral("xml")} << 64 << "--log-format";
+    QTest::newRow("bad duration") << QStringList{QStringLiteral("--config"), QStringLiteral("x"), QStringLiteral("--duration"), QStringLiteral("soon")} << 64 << "--duration";
+    QTest::newRow("missing file") << QStringList{QStringLiteral("--config"), QStringLiteral("/nonexistent/sw.json"), QStringLiteral("--once")} << 3 << "/nonexistent/sw.json";
+}
+
+void TestAgent::usage()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    const Run r = run(args);
+    QCOMPARE(r.exitCode, exitCode);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestAgent)
+#include "tst_agent.moc"
