@@ -1,8 +1,8 @@
 #include "cli/checkconfigcommand.h"
-#include "cli/runcommand.h"
 #include "cli/demoservercommand.h"
 #include "cli/exitcodes.h"
 #include "cli/probecommand.h"
+#include "cli/runcommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev libqt6sql6-sqlite qt6-svg-dev
-  libsecret-1-0
+  libsecret-1-0 tzdata
 )
 # Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
 # for the DNS and no-network namespaces, ip (iproute2), clang-format and clang-tidy for

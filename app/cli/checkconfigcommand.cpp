@@ -13,8 +13,6 @@ namespace sw::cli {
 namespace {
 
 // The agent's exit status for a config that does not load (`servewatch run` uses it too).
-// TODO: move into exitcodes.h as ExitConfigError.
-constexpr int ExitConfigError = 3;
 
 QString location(const QString &file, const ConfigError &e)
 {

@@ -30,7 +30,7 @@ namespace sw::cli {
 
 namespace {
 
-int g_signalFds[2] = {-1, -1};
+int g_signalFds[2] = { -1, -1 };
 
 void onSignal(int signal)
 {
@@ -45,8 +45,7 @@ public:
     explicit EventLog(bool json)
         : m_json(json)
         , m_err(stderr)
-    {
-    }
+    { }
     void write(const QString &type, const QString &text, const QJsonObject &fields = {})
     {
         const QString ts = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -75,25 +74,43 @@ int runAgentCommand(const QStringList &arguments)
     QTextStream err(stderr);
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
-        "Runs the monitoring engine without a window: probes every endpoint of the config on its schedule,\n"
+        "Runs the monitoring engine without a window: probes every endpoint of the config on its "
+        "schedule,\n"
         "keeps the history, sends alerts, and logs transitions and alerts on stderr.\n"
-        "Exit status: with --once, 0 up, 1 degraded, 2 down; 3 for a config or setup error; 64 usage."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption config({QStringLiteral("c"), QStringLiteral("config")}, QStringLiteral("The endpoints file (JSON, docs/CONFIG.md)."), QStringLiteral("FILE"));
-    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("History database (default: the config's settings.database, else the XDG data directory)."), QStringLiteral("FILE"));
-    const QCommandLineOption noHistory(QStringLiteral("no-history"), QStringLiteral("Keep no history (results only in memory)."));
-    const QCommandLineOption once(QStringLiteral("once"), QStringLiteral("Probe every active endpoint once and exit with the worst status."));
-    const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Stop after this many seconds."), QStringLiteral("SECONDS"));
-    const QCommandLineOption logFormat(QStringLiteral("log-format"), QStringLiteral("text (default) or json."), QStringLiteral("FORMAT"), QStringLiteral("text"));
-    const QCommandLineOption logCommits(QStringLiteral("log-commits"), QStringLiteral("Log the id of the last committed result after each history commit."));
-    const QCommandLineOption logProbes(QStringLiteral("log-probes"), QStringLiteral("Also log every probe result."));
-    p.addOptions({help, config, db, noHistory, once, duration, logFormat, logCommits, logProbes});
-    if (!p.parse(QStringList{QStringLiteral("servewatch run")} + arguments)) {
+        "Exit status: with --once, 0 up, 1 degraded, 2 down; 3 for a config or setup error; 64 "
+        "usage."));
+    const QCommandLineOption help(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption config({ QStringLiteral("c"), QStringLiteral("config") },
+        QStringLiteral("The endpoints file (JSON, docs/CONFIG.md)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption db(QStringLiteral("db"),
+        QStringLiteral("History database (default: the config's settings.database, else the XDG "
+                       "data directory)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption noHistory(
+        QStringLiteral("no-history"), QStringLiteral("Keep no history (results only in memory)."));
+    const QCommandLineOption once(QStringLiteral("once"),
+        QStringLiteral("Probe every active endpoint once and exit with the worst status."));
+    const QCommandLineOption duration(QStringLiteral("duration"),
+        QStringLiteral("Stop after this many seconds."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption logFormat(QStringLiteral("log-format"),
+        QStringLiteral("text (default) or json."),
+        QStringLiteral("FORMAT"),
+        QStringLiteral("text"));
+    const QCommandLineOption logCommits(QStringLiteral("log-commits"),
+        QStringLiteral("Log the id of the last committed result after each history commit."));
+    const QCommandLineOption logProbes(
+        QStringLiteral("log-probes"), QStringLiteral("Also log every probe result."));
+    p.addOptions({ help, config, db, noHistory, once, duration, logFormat, logCommits, logProbes });
+    if (!p.parse(QStringList { QStringLiteral("servewatch run") } + arguments)) {
         err << "servewatch run: " << p.errorText() << "\nTry 'servewatch run --help'.\n";
         return ExitUsage;
     }
     if (p.isSet(help)) {
-        out << "Usage: servewatch run --config FILE [options]\n\n" << p.helpText().section(QLatin1Char('\n'), 1);
+        out << "Usage: servewatch run --config FILE [options]\n\n"
+            << p.helpText().section(QLatin1Char('\n'), 1);
         return ExitUp;
     }
     if (!p.isSet(config)) {
@@ -110,7 +127,8 @@ int runAgentCommand(const QStringList &arguments)
         bool ok = false;
         durationS = p.value(duration).toDouble(&ok);
         if (!ok || durationS <= 0) {
-            err << "servewatch run: --duration: expected a positive number of seconds, got '" << p.value(duration) << "'\n";
+            err << "servewatch run: --duration: expected a positive number of seconds, got '"
+                << p.value(duration) << "'\n";
             return ExitUsage;
         }
     }
@@ -123,13 +141,16 @@ int runAgentCommand(const QStringList &arguments)
     ConfigWatcher watcher(p.value(config), ctx);
     if (!watcher.load()) {
         for (const ConfigError &e : watcher.errors())
-            err << p.value(config) << (e.line > 0 ? QStringLiteral(":%1").arg(e.line) : QString()) << ": " << e.toString() << '\n';
-        err << "servewatch run: the config has " << watcher.errors().size() << " error(s); nothing was started\n";
-        return 3;
+            err << p.value(config) << (e.line > 0 ? QStringLiteral(":%1").arg(e.line) : QString())
+                << ": " << e.toString() << '\n';
+        err << "servewatch run: the config has " << watcher.errors().size()
+            << " error(s); nothing was started\n";
+        return ExitConfigError;
     }
     for (const ConfigError &w : watcher.warnings())
         log.write(QStringLiteral("config_warning"), w.toString());
-    const MonitorConfig &cfg = watcher.current();
+    MonitorConfig cfg = watcher.current();
+    applyPresetDefaults(cfg, presets);
 
     ProbeEngine engine;
     Monitor monitor(engine);
@@ -164,70 +185,103 @@ int runAgentCommand(const QStringList &arguments)
         QString error;
         if (!history->open(path, HistoryStore::Mode::ReadWrite, &error)) {
             err << "servewatch run: " << error << '\n';
-            return 3;
+            return ExitConfigError;
         }
         if (!error.isEmpty())
             log.write(QStringLiteral("storage_error"), error);
-        QObject::connect(history.get(), &HistoryStore::storageError, history.get(), [&log](const QString &m) {
-            log.write(QStringLiteral("storage_error"), m);
-        });
+        QObject::connect(
+            history.get(), &HistoryStore::storageError, history.get(), [&log](const QString &m) {
+                log.write(QStringLiteral("storage_error"), m);
+            });
         QObject::connect(history.get(), &HistoryStore::storageRecovered, history.get(), [&log] {
-            log.write(QStringLiteral("storage_recovered"), QStringLiteral("the history database is writable again"));
+            log.write(QStringLiteral("storage_recovered"),
+                QStringLiteral("the history database is writable again"));
         });
         if (p.isSet(logCommits)) {
-            QObject::connect(history.get(), &HistoryStore::committed, history.get(), [](qint64 lastId, int count) {
-                QTextStream o(stdout);
-                o << "committed " << lastId << ' ' << count << '\n';
-                o.flush();
-            });
+            QObject::connect(history.get(),
+                &HistoryStore::committed,
+                history.get(),
+                [](qint64 lastId, int count) {
+                    QTextStream o(stdout);
+                    o << "committed " << lastId << ' ' << count << '\n';
+                    o.flush();
+                });
         }
         recorder = std::make_unique<HistoryRecorder>(monitor, *history, &dispatcher);
-        log.write(QStringLiteral("history"), QStringLiteral("recording to %1").arg(QFileInfo(path).absoluteFilePath()));
+        log.write(QStringLiteral("history"),
+            QStringLiteral("recording to %1").arg(QFileInfo(path).absoluteFilePath()));
     }
 
     QObject::connect(&monitor, &Monitor::stateChanged, &monitor, [&log](const StateTransition &t) {
         log.write(QStringLiteral("transition"),
-                  QStringLiteral("%1 %2 -> %3: %4").arg(t.endpointId, QString(stateId(t.from)), QString(stateId(t.to)), t.reason),
-                  QJsonObject{{QStringLiteral("endpoint"), t.endpointId},
-                              {QStringLiteral("from"), QString(stateId(t.from))},
-                              {QStringLiteral("to"), QString(stateId(t.to))},
-                              {QStringLiteral("class"), QString(classId(t.failureClass))},
-                              {QStringLiteral("detail"), t.detail}});
+            QStringLiteral("%1 %2 -> %3: %4")
+                .arg(t.endpointId, QString(stateId(t.from)), QString(stateId(t.to)), t.reason),
+            QJsonObject { { QStringLiteral("endpoint"), t.endpointId },
+                { QStringLiteral("from"), QString(stateId(t.from)) },
+                { QStringLiteral("to"), QString(stateId(t.to)) },
+                { QStringLiteral("class"), QString(classId(t.failureClass)) },
+                { QStringLiteral("detail"), t.detail } });
     });
-    QObject::connect(&monitor, &Monitor::alertRaised, &monitor, [&log, &dispatcher](const AlertEvent &e) {
-        log.write(QStringLiteral("alert"), e.summary + (e.topCause.isEmpty() ? QString() : QStringLiteral(" | likely: %1").arg(e.topCause)),
-                  QJsonObject{{QStringLiteral("event"), e.toJson()}});
-        dispatcher.dispatch(e);
-    });
-    QObject::connect(&dispatcher, &AlertDispatcher::deliveryRecorded, &dispatcher,
-                     [&log](const AlertEvent &e, const QString &channel, bool ok, const QString &error, int attempts) {
-                         if (!ok)
-                             log.write(QStringLiteral("delivery_failed"),
-                                       QStringLiteral("%1 via %2 after %3 attempt(s): %4").arg(QString(alertKindId(e.kind)), channel).arg(attempts).arg(error));
-                     });
-    if (p.isSet(logProbes)) {
-        QObject::connect(&monitor, &Monitor::probeCompleted, &monitor, [&log](const ProbeRecord &r, const ProbeReport &) {
-            log.write(QStringLiteral("probe"),
-                      QStringLiteral("%1 %2%3 %4 ms").arg(r.endpointId, QString(classId(r.failureClass)),
-                                                          r.detail.isEmpty() ? QString() : QLatin1Char('/') + r.detail)
-                          .arg(r.timings.totalMs, 0, 'f', 1),
-                      QJsonObject{{QStringLiteral("endpoint"), r.endpointId},
-                                  {QStringLiteral("class"), QString(classId(r.failureClass))},
-                                  {QStringLiteral("detail"), r.detail},
-                                  {QStringLiteral("http_status"), r.httpStatus},
-                                  {QStringLiteral("total_ms"), r.timings.totalMs}});
+    QObject::connect(
+        &monitor, &Monitor::alertRaised, &monitor, [&log, &dispatcher](const AlertEvent &e) {
+            log.write(QStringLiteral("alert"),
+                e.summary
+                    + (e.topCause.isEmpty() ? QString()
+                                            : QStringLiteral(" | likely: %1").arg(e.topCause)),
+                QJsonObject { { QStringLiteral("event"), e.toJson() } });
+            dispatcher.dispatch(e);
         });
+    QObject::connect(&dispatcher,
+        &AlertDispatcher::deliveryRecorded,
+        &dispatcher,
+        [&log](const AlertEvent &e,
+            const QString &channel,
+            bool ok,
+            const QString &error,
+            int attempts) {
+            if (!ok)
+                log.write(QStringLiteral("delivery_failed"),
+                    QStringLiteral("%1 via %2 after %3 attempt(s): %4")
+                        .arg(QString(alertKindId(e.kind)), channel)
+                        .arg(attempts)
+                        .arg(error));
+        });
+    if (p.isSet(logProbes)) {
+        QObject::connect(&monitor,
+            &Monitor::probeCompleted,
+            &monitor,
+            [&log](const ProbeRecord &r, const ProbeReport &) {
+                log.write(QStringLiteral("probe"),
+                    QStringLiteral("%1 %2%3 %4 ms")
+                        .arg(r.endpointId,
+                            QString(classId(r.failureClass)),
+                            r.detail.isEmpty() ? QString() : QLatin1Char('/') + r.detail)
+                        .arg(r.timings.totalMs, 0, 'f', 1),
+                    QJsonObject { { QStringLiteral("endpoint"), r.endpointId },
+                        { QStringLiteral("class"), QString(classId(r.failureClass)) },
+                        { QStringLiteral("detail"), r.detail },
+                        { QStringLiteral("http_status"), r.httpStatus },
+                        { QStringLiteral("total_ms"), r.timings.totalMs } });
+            });
     }
-    QObject::connect(&watcher, &ConfigWatcher::configChanged, &monitor, [&log, &monitor, &dispatcher](const MonitorConfig &c) {
-        monitor.applyConfig(c);
-        dispatcher.reconfigure(c.channels);
-        log.write(QStringLiteral("config"), QStringLiteral("reloaded: %1 endpoints").arg(c.endpoints.size()));
-    });
-    QObject::connect(&watcher, &ConfigWatcher::configRejected, &monitor, [&log](const QList<ConfigError> &errors) {
-        for (const ConfigError &e : errors)
-            log.write(QStringLiteral("config_error"), e.toString());
-        log.write(QStringLiteral("config_error"), QStringLiteral("the edit was rejected; the running config stays"));
-    });
+    QObject::connect(&watcher,
+        &ConfigWatcher::configChanged,
+        &monitor,
+        [&log, &monitor, &dispatcher](const MonitorConfig &c) {
+            monitor.applyConfig(c);
+            dispatcher.reconfigure(c.channels);
+            log.write(QStringLiteral("config"),
+                QStringLiteral("reloaded: %1 endpoints").arg(c.endpoints.size()));
+        });
+    QObject::connect(&watcher,
+        &ConfigWatcher::configRejected,
+        &monitor,
+        [&log](const QList<ConfigError> &errors) {
+            for (const ConfigError &e : errors)
+                log.write(QStringLiteral("config_error"), e.toString());
+            log.write(QStringLiteral("config_error"),
+                QStringLiteral("the edit was rejected; the running config stays"));
+        });
 
     // SIGINT/SIGTERM: leave the event loop, then flush and exit cleanly.
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalFds) == 0) {
@@ -259,21 +313,23 @@ int runAgentCommand(const QStringList &arguments)
         if (stopSignal)
             exitCode = 128 + stopSignal;
     } else {
-        log.write(QStringLiteral("start"), QStringLiteral("monitoring %1 endpoints").arg(cfg.endpoints.size()));
+        log.write(QStringLiteral("start"),
+            QStringLiteral("monitoring %1 endpoints").arg(cfg.endpoints.size()));
         monitor.start();
         if (durationS > 0)
             QTimer::singleShot(int(durationS * 1000), &monitor, [] { QCoreApplication::quit(); });
         QCoreApplication::exec();
         const Scheduler::Stats &s = monitor.scheduler().stats();
         log.write(QStringLiteral("stop"),
-                  QStringLiteral("%1; %2 probes started, lateness max %3 ms, %4 skipped while busy")
-                      .arg(stopSignal ? QStringLiteral("signal %1").arg(stopSignal) : QStringLiteral("done"))
-                      .arg(s.started)
-                      .arg(s.maxLatenessMs)
-                      .arg(s.skippedBusy),
-                  QJsonObject{{QStringLiteral("probes"), s.started},
-                              {QStringLiteral("max_lateness_ms"), s.maxLatenessMs},
-                              {QStringLiteral("skipped_busy"), s.skippedBusy}});
+            QStringLiteral("%1; %2 probes started, lateness max %3 ms, %4 skipped while busy")
+                .arg(stopSignal ? QStringLiteral("signal %1").arg(stopSignal)
+                                : QStringLiteral("done"))
+                .arg(s.started)
+                .arg(s.maxLatenessMs)
+                .arg(s.skippedBusy),
+            QJsonObject { { QStringLiteral("probes"), s.started },
+                { QStringLiteral("max_lateness_ms"), s.maxLatenessMs },
+                { QStringLiteral("skipped_busy"), s.skippedBusy } });
     }
     monitor.stop();
     dispatcher.abortAll(QStringLiteral("the agent is stopping"));

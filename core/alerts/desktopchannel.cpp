@@ -7,7 +7,7 @@
 #include <utility>
 
 namespace {
-Q_LOGGING_CATEGORY(lcAlerts, "servewatch.alerts")
+Q_LOGGING_CATEGORY(lcAlerts, "servewatch.alerts", QtWarningMsg)
 } // namespace
 
 namespace sw {

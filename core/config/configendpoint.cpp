@@ -56,6 +56,7 @@ void readSimpleKeys(ConfigReader &reader, const EndpointSource &src, EndpointCon
     if (src.has(key("check"))) {
         const QString path = src.pathOf(key("check"));
         const QJsonValue v = src.value(key("check"));
+        e.checkSet = true;
         if (v == QJsonValue(QStringLiteral("health")))
             e.check = CheckKind::Health;
         else if (v == QJsonValue(QStringLiteral("inference")))
@@ -159,6 +160,10 @@ EndpointConfig readEndpoint(ConfigReader &reader,
     readEndpointBody(reader, src, e);
     readEndpointTimings(reader, src, e);
     readEndpointChecks(reader, src, e);
+    // Without "check": a request with a body (or a method) is an inference probe; otherwise
+    // the cheap health check of the preset (for generic: a GET of the URL).
+    if (!e.checkSet)
+        e.check = (e.bodyGiven || !e.method.isEmpty()) ? CheckKind::Inference : CheckKind::Health;
     return e;
 }
 

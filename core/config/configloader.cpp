@@ -14,7 +14,7 @@ namespace sw {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcConfig, "servewatch.config", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcConfig, "servewatch.config", QtWarningMsg)
 
 constexpr qint64 MaxConfigBytes = 16 * 1024 * 1024;
 

@@ -146,7 +146,7 @@ std::optional<QString> ConfigReader::string(const QJsonValue &value, const QStri
 
 std::optional<QString> ConfigReader::nonEmptyString(const QJsonValue &value, const QString &path)
 {
-    const std::optional<QString> s = string(value, path);
+    std::optional<QString> s = string(value, path);
     if (s && s->trimmed().isEmpty()) {
         error(path, QStringLiteral("must not be empty"));
         return std::nullopt;

@@ -138,6 +138,8 @@ void readEndpointTimings(ConfigReader &reader, const EndpointSource &src, Endpoi
     const QLatin1StringView interval("interval"), retryInterval("retry_interval"),
         connectTimeout("connect_timeout"), timeout("timeout"), reminder("reminder_interval");
     const bool intervalOk = duration(interval, { Second, Day, false }, e.intervalMs);
+    e.intervalSet = e.intervalSet || src.has(interval);
+    e.connectTimeoutSet = e.connectTimeoutSet || src.has(connectTimeout);
     duration(retryInterval, { Second, Day, true }, e.retryIntervalMs);
     const bool connectOk = duration(connectTimeout, { 1, 10 * Minute, false }, e.connectTimeoutMs);
     const bool timeoutOk = duration(timeout, { 1, 10 * Minute, false }, e.timeoutMs);
@@ -145,7 +147,9 @@ void readEndpointTimings(ConfigReader &reader, const EndpointSource &src, Endpoi
     // The defaults alone are not checked against each other: endpoints may override either.
     if (src.path == QLatin1StringView("defaults"))
         return;
-    if (connectOk && timeoutOk && e.connectTimeoutMs > e.timeoutMs) {
+    if (connectOk && timeoutOk && e.connectTimeoutMs > e.timeoutMs && !e.connectTimeoutSet) {
+        e.connectTimeoutMs = e.timeoutMs; // the default connect timeout never exceeds the timeout
+    } else if (connectOk && timeoutOk && e.connectTimeoutMs > e.timeoutMs) {
         if (src.has(connectTimeout))
             reader.error(src.pathOf(connectTimeout),
                 QStringLiteral("must not be longer than the timeout (%1), got %2")

@@ -24,7 +24,7 @@ QString readFile(ConfigReader &reader,
         reader.error(path, QStringLiteral("must not be empty"));
         return {};
     }
-    const QString resolved = reader.resolvePath(*text);
+    QString resolved = reader.resolvePath(*text);
     if (resolved != value.toString())
         e.writtenValues.insert(key, { value.toString(), resolved });
     const QFileInfo info(resolved);

@@ -8,7 +8,7 @@ namespace sw {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcConfig, "servewatch.config", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcConfig, "servewatch.config", QtWarningMsg)
 
 } // namespace
 

@@ -24,8 +24,11 @@ public:
     ConfigWatcher(const QString &path, const ConfigContext &context, QObject *parent = nullptr);
     ~ConfigWatcher() override;
 
-    // Loads the file now and starts watching. True when it is valid; on false, errors() says
-    // why and there is no config (hasConfig() is false until a valid version appears).
+    // Loads the file now and starts watching; emits configChanged() or configRejected() as a
+    // reload does. True when it is valid; on false, errors() says why and there is no config
+    // (hasConfig() stays false until a valid version appears). The environment and preset list
+    // are the context's, fixed at construction. Files the config refers to (body_file, TLS
+    // files) are not watched.
     bool load();
 
     QString path() const { return m_path; }

@@ -12,7 +12,7 @@ namespace sw {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcConfig, "servewatch.config", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcConfig, "servewatch.config", QtWarningMsg)
 
 // The text as written when the field still holds what it expanded to, else the field's value.
 QString asWritten(const WrittenValues &written, const QString &key, const QString &current)
@@ -179,7 +179,9 @@ QJsonObject endpointToJson(const EndpointConfig &e)
     o.insert(QStringLiteral("url"),
         e.urlTemplate.isEmpty() ? e.url.toString(QUrl::FullyEncoded) : e.urlTemplate);
     text("preset", e.preset, d.preset);
-    if (e.check != d.check)
+    if (e.checkSet
+        || e.check
+            != ((e.bodyGiven || !e.method.isEmpty()) ? CheckKind::Inference : CheckKind::Health))
         o.insert(QStringLiteral("check"),
             e.check == CheckKind::Health ? QStringLiteral("health") : QStringLiteral("inference"));
     text("model", e.model, {});

@@ -68,6 +68,8 @@ struct EndpointConfig {
     QUrl url; // expanded
     QString preset = QStringLiteral("generic");
     CheckKind check = CheckKind::Inference;
+    bool checkSet
+        = false; // written; else inference when a body or method is given, health otherwise
     QString model;
     QByteArray method; // empty = the preset's
     HttpHeaders headers;
@@ -76,8 +78,10 @@ struct EndpointConfig {
     bool bodyGiven = false;
 
     int intervalMs = 30000;
+    bool intervalSet = false; // written in the file (else the preset's default may apply)
     int retryIntervalMs = 0; // while failing; 0 = intervalMs
-    int connectTimeoutMs = 5000;
+    int connectTimeoutMs = 5000; // when not written: 5 s, or the timeout if that is shorter
+    bool connectTimeoutSet = false;
     int timeoutMs = 10000;
     int retries = 0; // within one probe
     double sloMs = 0;

@@ -390,7 +390,7 @@ QString HistoryDb::endpointName(int key)
     r.bind(0, key);
     if (!r.exec() || !r.next())
         return {};
-    const QString name = r.value(0).toString();
+    QString name = r.value(0).toString();
     m_endpointKey.insert(name, key);
     m_endpointName.insert(key, name);
     return name;
@@ -453,7 +453,7 @@ QString HistoryDb::detailName(int key)
     r.bind(0, key);
     if (!r.exec() || !r.next())
         return {};
-    const QString name = r.value(0).toString();
+    QString name = r.value(0).toString();
     m_detailKey.insert(name, key);
     m_detailName.insert(key, name);
     return name;

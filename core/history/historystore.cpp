@@ -14,7 +14,7 @@
 #include <QLockFile>
 #include <QStandardPaths>
 
-Q_LOGGING_CATEGORY(lcHistory, "servewatch.history", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcHistory, "servewatch.history", QtWarningMsg)
 
 namespace sw {
 

@@ -23,7 +23,7 @@ struct HistoryOptions {
     int pruneIntervalMs = 3600000; // retention pass (bounded; continues soon if more is left)
     int pruneChunkRows = 20000; // rows deleted per retention pass at most
     int maintenanceIntervalMs = 60000; // finalise rollups of hours that ended
-    int memoryLimit = 20000; // results kept in memory while the file cannot be written
+    int memoryLimit = 20000; // results kept in memory while the file cannot be written (0: all)
     int rollupGraceMs = 5 * 60000; // an hour is final once results this far past its end arrived
     int finalizePerCommit = 256; // hours finalised per commit at most
 };

@@ -20,10 +20,10 @@ public:
 class ManualClock final : public Clock
 {
 public:
-    explicit ManualClock(const QDateTime &startUtc = QDateTime(QDate(2026, 1, 5), QTime(12, 0), Qt::UTC))
+    explicit ManualClock(
+        const QDateTime &startUtc = QDateTime(QDate(2026, 1, 5), QTime(12, 0), Qt::UTC))
         : m_start(startUtc)
-    {
-    }
+    { }
     qint64 monotonicMs() const override { return m_ms; }
     QDateTime nowUtc() const override { return m_start.addMSecs(m_ms); }
     void advance(qint64 ms) { m_ms += ms; }

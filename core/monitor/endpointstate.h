@@ -14,7 +14,7 @@ namespace sw {
 enum class EndpointState : quint8 {
     Unknown, // not probed yet
     Up,
-    Degraded, // works, but over its latency SLO (or recovered only after retries)
+    Degraded, // works, but over its latency SLO
     Pending, // failing, but fewer consecutive failures than the threshold
     Down,
     Flapping, // too many state changes in the flap window

@@ -26,7 +26,11 @@ quint16 portOf(const QUrl &url)
 class ConnectProbe : public QObject, private TcpConnection::Handler
 {
 public:
-    ConnectProbe(const QHostAddress &address, quint16 port, int timeoutMs, std::function<void(int, double)> done, QObject *parent)
+    ConnectProbe(const QHostAddress &address,
+        quint16 port,
+        int timeoutMs,
+        std::function<void(int, double)> done,
+        QObject *parent)
         : QObject(parent)
         , m_tcp(this, this)
         , m_done(std::move(done))
@@ -86,8 +90,7 @@ FollowUpChecker::FollowUpChecker(ProbeEngine &engine, Clock &clock, QObject *par
     : QObject(parent)
     , m_engine(engine)
     , m_clock(clock)
-{
-}
+{ }
 
 FollowUpChecker::~FollowUpChecker()
 {
@@ -126,11 +129,11 @@ void FollowUpChecker::check(const Job &job, Done done)
         }
     }
 
-    auto *run = new Run{job, std::move(done), nullptr, {}};
+    auto *run = new Run { job, std::move(done), nullptr, {} };
     const bool viaProxy = !job.failed.proxyUsed.isEmpty();
     const QUrl url = job.failed.finalUrl.isEmpty() ? job.request.url : job.failed.finalUrl;
-    const QString key = url.host() + QLatin1Char('|') + QString::number(portOf(url)) + QLatin1Char('|')
-        + (job.health ? job.health->url.path() : QString());
+    const QString key = url.host() + QLatin1Char('|') + QString::number(portOf(url))
+        + QLatin1Char('|') + (job.health ? job.health->url.path() : QString());
 
     Shared *shared = m_shared.value(key);
     // A set still running is joined whatever its age; a finished one only within the window.
@@ -151,7 +154,8 @@ void FollowUpChecker::check(const Job &job, Done done)
         ++m_stats.skippedBudget;
         FollowUpFindings f;
         f.facts.insert(QStringLiteral("followups_skipped"));
-        f.lines.append(QStringLiteral("Follow-up checks skipped: their budget is spent (many failures at once)"));
+        f.lines.append(QStringLiteral(
+            "Follow-up checks skipped: their budget is spent (many failures at once)"));
         run->done(f);
         delete run;
         return;
@@ -221,14 +225,18 @@ void FollowUpChecker::startRun(Run *run)
                 if (error == 0) {
                     shared->findings.facts.insert(QStringLiteral("followup_tcp_ok"));
                     shared->findings.lines.append(
-                        QStringLiteral("Follow-up: a bare TCP connect to %1 works (%2 ms): something listens there").arg(where, ms(elapsed)));
+                        QStringLiteral("Follow-up: a bare TCP connect to %1 works (%2 ms): "
+                                       "something listens there")
+                            .arg(where, ms(elapsed)));
                 } else {
-                    const QString fact = error == ECONNREFUSED ? QStringLiteral("followup_tcp_refused")
-                        : error == ETIMEDOUT                   ? QStringLiteral("followup_tcp_timeout")
-                                                               : QStringLiteral("followup_tcp_unreachable");
+                    const QString fact = error == ECONNREFUSED
+                        ? QStringLiteral("followup_tcp_refused")
+                        : error == ETIMEDOUT ? QStringLiteral("followup_tcp_timeout")
+                                             : QStringLiteral("followup_tcp_unreachable");
                     shared->findings.facts.insert(fact);
-                    shared->findings.lines.append(QStringLiteral("Follow-up: a bare TCP connect to %1 fails: %2 (%3 ms)")
-                                                      .arg(where, TcpConnection::errorText(error).toLower(), ms(elapsed)));
+                    shared->findings.lines.append(
+                        QStringLiteral("Follow-up: a bare TCP connect to %1 fails: %2 (%3 ms)")
+                            .arg(where, TcpConnection::errorText(error).toLower(), ms(elapsed)));
                 }
                 partDone();
             },
@@ -244,24 +252,27 @@ void FollowUpChecker::startRun(Run *run)
     } else {
         QElapsedTimer t;
         t.start();
-        shared->lookupId = m_engine.resolver().lookup(shared->host, [shared, partDone, tcpThenDone, t](const Resolver::Result &r) {
-            shared->lookupId = 0;
-            const double elapsed = double(t.nsecsElapsed()) / 1e6;
-            if (r.error != Resolver::Error::None || r.addresses.isEmpty()) {
-                shared->findings.facts.insert(QStringLiteral("followup_dns_failed"));
-                shared->findings.lines.append(QStringLiteral("Follow-up: looking up %1 alone fails too: %2 (%3 ms)")
-                                                  .arg(shared->host, r.errorString, ms(elapsed)));
-                partDone();
-                return;
-            }
-            QStringList addrs;
-            for (const QHostAddress &a : r.addresses)
-                addrs << a.toString();
-            shared->findings.facts.insert(QStringLiteral("followup_dns_ok"));
-            shared->findings.lines.append(QStringLiteral("Follow-up: %1 resolves to %2 (%3 ms)")
-                                              .arg(shared->host, addrs.join(QStringLiteral(", ")), ms(elapsed)));
-            tcpThenDone(r.addresses.first());
-        });
+        shared->lookupId = m_engine.resolver().lookup(
+            shared->host, [shared, partDone, tcpThenDone, t](const Resolver::Result &r) {
+                shared->lookupId = 0;
+                const double elapsed = double(t.nsecsElapsed()) / 1e6;
+                if (r.error != Resolver::Error::None || r.addresses.isEmpty()) {
+                    shared->findings.facts.insert(QStringLiteral("followup_dns_failed"));
+                    shared->findings.lines.append(
+                        QStringLiteral("Follow-up: looking up %1 alone fails too: %2 (%3 ms)")
+                            .arg(shared->host, r.errorString, ms(elapsed)));
+                    partDone();
+                    return;
+                }
+                QStringList addrs;
+                for (const QHostAddress &a : r.addresses)
+                    addrs << a.toString();
+                shared->findings.facts.insert(QStringLiteral("followup_dns_ok"));
+                shared->findings.lines.append(
+                    QStringLiteral("Follow-up: %1 resolves to %2 (%3 ms)")
+                        .arg(shared->host, addrs.join(QStringLiteral(", ")), ms(elapsed)));
+                tcpThenDone(r.addresses.first());
+            });
     }
 
     if (shared->health) {
@@ -275,14 +286,16 @@ void FollowUpChecker::startRun(Run *run)
             if (r.isSuccess()) {
                 shared->findings.facts.insert(QStringLiteral("followup_health_ok"));
                 shared->findings.lines.append(
-                    QStringLiteral("Follow-up: the server's health check %1 passes (HTTP %2, %3 ms): the server is up")
+                    QStringLiteral("Follow-up: the server's health check %1 passes (HTTP %2, %3 "
+                                   "ms): the server is up")
                         .arg(path)
                         .arg(r.httpStatus)
                         .arg(ms(r.timings.totalMs)));
             } else {
                 shared->findings.facts.insert(QStringLiteral("followup_health_failed"));
-                shared->findings.lines.append(QStringLiteral("Follow-up: the server's health check %1 fails too: %2 (%3)")
-                                                  .arg(path, QString(classId(r.failureClass)), r.message));
+                shared->findings.lines.append(
+                    QStringLiteral("Follow-up: the server's health check %1 fails too: %2 (%3)")
+                        .arg(path, QString(classId(r.failureClass)), r.message));
             }
             a->deleteLater();
             partDone();
@@ -302,12 +315,14 @@ void FollowUpChecker::directCheck(Run *run)
         const AttemptResult &r = a->result();
         if (r.isSuccess()) {
             run->own.facts.insert(QStringLiteral("followup_direct_ok"));
-            run->own.lines.append(QStringLiteral("Follow-up: the same request WITHOUT the proxy works (HTTP %1): the proxy is the problem")
+            run->own.lines.append(QStringLiteral("Follow-up: the same request WITHOUT the proxy "
+                                                 "works (HTTP %1): the proxy is the problem")
                                       .arg(r.httpStatus));
         } else {
             run->own.facts.insert(QStringLiteral("followup_direct_failed"));
-            run->own.lines.append(QStringLiteral("Follow-up: without the proxy it fails too: %1 (%2)")
-                                      .arg(QString(classId(r.failureClass)), r.message));
+            run->own.lines.append(
+                QStringLiteral("Follow-up: without the proxy it fails too: %1 (%2)")
+                    .arg(QString(classId(r.failureClass)), r.message));
         }
         a->deleteLater();
         finishPart(run);
@@ -317,7 +332,7 @@ void FollowUpChecker::directCheck(Run *run)
 
 void FollowUpChecker::finishPart(Run *run)
 {
-    FollowUpFindings f = run->shared ? run->shared->findings : FollowUpFindings{};
+    FollowUpFindings f = run->shared ? run->shared->findings : FollowUpFindings {};
     f.facts.unite(run->own.facts);
     f.lines.append(run->own.lines);
     const Done done = std::move(run->done);

@@ -47,8 +47,8 @@ public:
     };
     struct Job {
         QString endpointId;
-        ProbeRequest request;   // what failed
-        AttemptResult failed;   // how it failed
+        ProbeRequest request; // what failed
+        AttemptResult failed; // how it failed
         std::optional<ProbeRequest> health; // the preset's health request on the same server
     };
     struct Stats {
@@ -67,7 +67,7 @@ public:
 
 private:
     struct Shared; // one host:port's DNS/TCP/health results within the share window
-    struct Run;    // one job in progress
+    struct Run; // one job in progress
 
     void startRun(Run *run);
     void finishPart(Run *run);

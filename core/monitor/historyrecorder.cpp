@@ -6,12 +6,15 @@
 
 namespace sw {
 
-HistoryRecorder::HistoryRecorder(Monitor &monitor, HistoryStore &store, AlertDispatcher *dispatcher, QObject *parent)
+HistoryRecorder::HistoryRecorder(
+    Monitor &monitor, HistoryStore &store, AlertDispatcher *dispatcher, QObject *parent)
     : QObject(parent)
 {
     Monitor *m = &monitor;
     HistoryStore *h = &store;
-    connect(m, &Monitor::probeCompleted, this, [h](const ProbeRecord &record, const ProbeReport &) { h->append(record); });
+    connect(m, &Monitor::probeCompleted, this, [h](const ProbeRecord &record, const ProbeReport &) {
+        h->append(record);
+    });
     connect(m, &Monitor::stateChanged, this, [m, h](const StateTransition &t) {
         h->recordTransition(t);
         const bool wasDown = t.from == EndpointState::Down || t.from == EndpointState::Flapping;
@@ -24,17 +27,22 @@ HistoryRecorder::HistoryRecorder(Monitor &monitor, HistoryStore &store, AlertDis
             h->closeIncident(t.endpointId, t.at);
         }
     });
-    connect(m, &Monitor::acknowledged, this, [h](const QString &id, const QString &note, const QDateTime &until) {
-        if (const auto incident = h->openIncidentOf(id))
-            h->acknowledgeIncident(incident->id, note, until);
-    });
+    connect(m,
+        &Monitor::acknowledged,
+        this,
+        [h](const QString &id, const QString &note, const QDateTime &until) {
+            if (const auto incident = h->openIncidentOf(id))
+                h->acknowledgeIncident(incident->id, note, until);
+        });
     if (dispatcher) {
         connect(dispatcher,
-                &AlertDispatcher::deliveryRecorded,
-                this,
-                [h](const AlertEvent &event, const QString &channelId, bool ok, const QString &error, int attempts) {
-                    h->recordNotification(event, channelId, ok, error, attempts);
-                });
+            &AlertDispatcher::deliveryRecorded,
+            this,
+            [h](const AlertEvent &event,
+                const QString &channelId,
+                bool ok,
+                const QString &error,
+                int attempts) { h->recordNotification(event, channelId, ok, error, attempts); });
     }
 }
 

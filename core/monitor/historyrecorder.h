@@ -15,7 +15,10 @@ class HistoryRecorder : public QObject
 {
     Q_OBJECT
 public:
-    HistoryRecorder(Monitor &monitor, HistoryStore &store, AlertDispatcher *dispatcher = nullptr, QObject *parent = nullptr);
+    HistoryRecorder(Monitor &monitor,
+        HistoryStore &store,
+        AlertDispatcher *dispatcher = nullptr,
+        QObject *parent = nullptr);
 };
 
 } // namespace sw

@@ -28,7 +28,7 @@ struct Monitor::Runtime {
     std::optional<ProbeReport> lastReport;
     bool downAlerted = false;
     QDateTime lastAlertAt; // Down or Reminder
-    int certLevel = 0;     // smallest warning threshold already alerted (0 = none)
+    int certLevel = 0; // smallest warning threshold already alerted (0 = none)
     QDateTime ackUntil;
     QString ackNote;
     QDateTime snoozeUntil;
@@ -89,10 +89,13 @@ Monitor::Monitor(ProbeEngine &engine, Clock &clock, QObject *parent)
     // The operating system's view of the network, where a backend exists (NetworkManager...).
     if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
         if (auto *info = QNetworkInformation::instance()) {
-            connect(info, &QNetworkInformation::reachabilityChanged, this, [this](QNetworkInformation::Reachability r) {
-                m_osOffline = r == QNetworkInformation::Reachability::Disconnected;
-                evaluateNetwork(m_clock.nowUtc());
-            });
+            connect(info,
+                &QNetworkInformation::reachabilityChanged,
+                this,
+                [this](QNetworkInformation::Reachability r) {
+                    m_osOffline = r == QNetworkInformation::Reachability::Disconnected;
+                    evaluateNetwork(m_clock.nowUtc());
+                });
             m_osOffline = info->reachability() == QNetworkInformation::Reachability::Disconnected;
         }
     }
@@ -100,8 +103,7 @@ Monitor::Monitor(ProbeEngine &engine, Clock &clock, QObject *parent)
 
 Monitor::Monitor(ProbeEngine &engine, QObject *parent)
     : Monitor(engine, Clock::system(), parent)
-{
-}
+{ }
 
 Monitor::~Monitor()
 {
@@ -130,8 +132,9 @@ void Monitor::applyConfig(const MonitorConfig &config)
             it = m_endpoints.insert(e.id, rt);
         } else {
             Runtime &rt = *it.value();
-            const bool credentialChanged = !(rt.cfg.credential.has_value() == e.credential.has_value()
-                                             && (!e.credential || rt.cfg.credential->secret == e.credential->secret));
+            const bool credentialChanged
+                = !(rt.cfg.credential.has_value() == e.credential.has_value()
+                    && (!e.credential || rt.cfg.credential->secret == e.credential->secret));
             rt.cfg = e;
             rt.machine.setOptions(machineOptions(e, config.settings));
             if (credentialChanged) {
@@ -168,7 +171,8 @@ void Monitor::loadCredential(Runtime &rt)
     if (!rt.cfg.credential || !rt.secretValue.isEmpty() || rt.credentialPending)
         return;
     if (!m_secrets) {
-        rt.credentialError = QStringLiteral("no secret store: credential '%1' cannot be read").arg(rt.cfg.credential->secret);
+        rt.credentialError = QStringLiteral("no secret store: credential '%1' cannot be read")
+                                 .arg(rt.cfg.credential->secret);
         return;
     }
     rt.credentialPending = true;
@@ -338,17 +342,20 @@ void Monitor::startProbe(Runtime &rt)
     };
     if (m_prepare) {
         // A placeholder probe object keeps "one probe per endpoint" true while preparing.
-        m_prepare(rt.cfg, request, [this, id, launch, request](std::optional<ProbeRequest> ready, const AttemptResult &failed) {
-            if (ready) {
-                launch(*ready);
-                return;
-            }
-            ProbeResult r;
-            r.startedAt = failed.startedAt;
-            r.elapsedMs = failed.timings.totalMs;
-            r.attempts.append(ProbeAttempt{failed, 0, {}});
-            complete(id, r, request, {}, {});
-        });
+        m_prepare(rt.cfg,
+            request,
+            [this, id, launch, request](
+                std::optional<ProbeRequest> ready, const AttemptResult &failed) {
+                if (ready) {
+                    launch(*ready);
+                    return;
+                }
+                ProbeResult r;
+                r.startedAt = failed.startedAt;
+                r.elapsedMs = failed.timings.totalMs;
+                r.attempts.append(ProbeAttempt { failed, 0, {} });
+                complete(id, r, request, {}, {});
+            });
         return;
     }
     launch(request);
@@ -388,10 +395,10 @@ void Monitor::probeFinished(const QString &id, Probe *probe)
 }
 
 void Monitor::complete(const QString &id,
-                       const ProbeResult &result,
-                       const ProbeRequest &request,
-                       const QSet<QString> &followUpFacts,
-                       const QStringList &followUpLines)
+    const ProbeResult &result,
+    const ProbeRequest &request,
+    const QSet<QString> &followUpFacts,
+    const QStringList &followUpLines)
 {
     auto it = m_endpoints.find(id);
     if (it == m_endpoints.end()) {
@@ -429,15 +436,22 @@ void Monitor::complete(const QString &id,
         }
         if (sameHost > 0) {
             ev.facts.insert(QStringLiteral("same_host_failing"));
-            ev.lines.append(QStringLiteral("Other endpoints on %1 are failing too (%2)").arg(rt.cfg.url.host()).arg(sameHost));
+            ev.lines.append(QStringLiteral("Other endpoints on %1 are failing too (%2)")
+                                .arg(rt.cfg.url.host())
+                                .arg(sameHost));
         }
         if (sameService > 0) {
             ev.facts.insert(QStringLiteral("same_service_failing"));
-            ev.lines.append(QStringLiteral("Other replicas of service '%1' are failing too (%2)").arg(rt.cfg.service).arg(sameService));
+            ev.lines.append(QStringLiteral("Other replicas of service '%1' are failing too (%2)")
+                                .arg(rt.cfg.service)
+                                .arg(sameService));
         }
         if (active >= 2 && failing * 10 >= active * 8) {
             ev.facts.insert(QStringLiteral("many_endpoints_failing"));
-            ev.lines.append(QStringLiteral("%1 of the other %2 endpoints are failing at the same time").arg(failing).arg(active));
+            ev.lines.append(
+                QStringLiteral("%1 of the other %2 endpoints are failing at the same time")
+                    .arg(failing)
+                    .arg(active));
         }
     }
     if (!rt.credentialError.isEmpty())
@@ -457,11 +471,14 @@ void Monitor::complete(const QString &id,
 
     // State.
     EndpointStateMachine::Outcome outcome = EndpointStateMachine::Outcome::Failed;
+    // A retry never hides a failure: a probe that worked only after retrying counts as up, and
+    // its record says "recovered after N attempts" with every failed attempt kept.
     if (last.failureClass == FailureClass::Ok)
-        outcome = result.recoveredAfterRetry() ? EndpointStateMachine::Outcome::Degraded : EndpointStateMachine::Outcome::Ok;
+        outcome = EndpointStateMachine::Outcome::Ok;
     else if (last.failureClass == FailureClass::SlowResponse)
         outcome = EndpointStateMachine::Outcome::Degraded;
-    const auto transition = rt.machine.onProbe(outcome, last.failureClass, last.detail, m_clock.monotonicMs(), now);
+    const auto transition
+        = rt.machine.onProbe(outcome, last.failureClass, last.detail, m_clock.monotonicMs(), now);
 
     ProbeRecord rec;
     rec.endpointId = id;
@@ -487,9 +504,11 @@ void Monitor::complete(const QString &id,
         handleTransition(rt, *transition, &report);
 
     // Reminders while still down, certificate expiry.
-    const bool inactive = rt.machine.state() == EndpointState::Maintenance || rt.machine.state() == EndpointState::Paused;
-    if (!inactive && rt.machine.underlying() == EndpointState::Down && rt.downAlerted && rt.cfg.reminderIntervalMs > 0
-        && rt.lastAlertAt.isValid() && rt.lastAlertAt.msecsTo(now) >= rt.cfg.reminderIntervalMs) {
+    const bool inactive = rt.machine.state() == EndpointState::Maintenance
+        || rt.machine.state() == EndpointState::Paused;
+    if (!inactive && rt.machine.underlying() == EndpointState::Down && rt.downAlerted
+        && rt.cfg.reminderIntervalMs > 0 && rt.lastAlertAt.isValid()
+        && rt.lastAlertAt.msecsTo(now) >= rt.cfg.reminderIntervalMs) {
         raise(rt, AlertKind::Reminder, &report, now);
     }
     if (rec.certDaysLeft && !inactive) {
@@ -510,7 +529,9 @@ void Monitor::complete(const QString &id,
         }
     }
 
-    m_scheduler->setFailing(id, rt.machine.underlying() == EndpointState::Down || rt.machine.underlying() == EndpointState::Pending);
+    m_scheduler->setFailing(id,
+        rt.machine.underlying() == EndpointState::Down
+            || rt.machine.underlying() == EndpointState::Pending);
     emit probeCompleted(rec, report);
     evaluateNetwork(now);
     updateServices();
@@ -544,7 +565,8 @@ void Monitor::handleTransition(Runtime &rt, const StateTransition &t, const Prob
     switch (t.to) {
     case EndpointState::Down:
         if (t.from != EndpointState::Flapping && t.from != EndpointState::Maintenance) {
-            const bool networkHidden = m_networkSuspect && report && isNetworkLevel(report->result.last().failureClass, report->result.last().detail);
+            const bool networkHidden = m_networkSuspect && report
+                && isNetworkLevel(report->result.last().failureClass, report->result.last().detail);
             rt.downAlerted = true;
             rt.lastAlertAt = now;
             if (!networkHidden)
@@ -553,7 +575,8 @@ void Monitor::handleTransition(Runtime &rt, const StateTransition &t, const Prob
         break;
     case EndpointState::Up:
     case EndpointState::Degraded:
-        if (t.from == EndpointState::Down || (t.from == EndpointState::Flapping && rt.downAlerted)) {
+        if (t.from == EndpointState::Down
+            || (t.from == EndpointState::Flapping && rt.downAlerted)) {
             if (rt.downAlerted)
                 raise(rt, AlertKind::Recovered, report, now);
             rt.downAlerted = false;
@@ -598,28 +621,37 @@ void Monitor::raise(Runtime &rt, AlertKind kind, const ProbeReport *report, cons
                 e.topFix = report->diagnosis.fixes.first().text;
         }
     }
-    const QString what = e.detail.isEmpty() ? QString(classId(e.failureClass))
-                                            : QStringLiteral("%1/%2").arg(QString(classId(e.failureClass)), e.detail);
+    const QString what = e.detail.isEmpty()
+        ? QString(classId(e.failureClass))
+        : QStringLiteral("%1/%2").arg(QString(classId(e.failureClass)), e.detail);
     switch (kind) {
     case AlertKind::Down:
-        e.summary = QStringLiteral("%1 is DOWN: %2 (%3 failures in a row)").arg(e.endpointName, what).arg(rt.machine.consecutiveFailures());
+        e.summary = QStringLiteral("%1 is DOWN: %2 (%3 failures in a row)")
+                        .arg(e.endpointName, what)
+                        .arg(rt.machine.consecutiveFailures());
         break;
     case AlertKind::Recovered:
-        e.outageMs = rt.machine.lastOutageStart().isValid() ? rt.machine.lastOutageStart().msecsTo(now) : 0;
-        e.summary = QStringLiteral("%1 is back UP after %2").arg(e.endpointName, durationText(e.outageMs));
+        e.outageMs = rt.machine.lastOutageStart().isValid()
+            ? rt.machine.lastOutageStart().msecsTo(now)
+            : 0;
+        e.summary = QStringLiteral("%1 is back UP after %2")
+                        .arg(e.endpointName, durationText(e.outageMs));
         break;
     case AlertKind::Degraded:
         e.summary = QStringLiteral("%1 is degraded: %2").arg(e.endpointName, what);
         break;
     case AlertKind::Flapping:
-        e.summary = QStringLiteral("%1 is flapping between working and failing").arg(e.endpointName);
+        e.summary
+            = QStringLiteral("%1 is flapping between working and failing").arg(e.endpointName);
         break;
     case AlertKind::Reminder:
         e.summary = QStringLiteral("%1 is still DOWN: %2").arg(e.endpointName, what);
         break;
     case AlertKind::CertExpiring:
         e.certDaysLeft = rt.last && rt.last->certDaysLeft ? *rt.last->certDaysLeft : -1;
-        e.summary = QStringLiteral("%1: its TLS certificate expires in %2 days").arg(e.endpointName).arg(e.certDaysLeft);
+        e.summary = QStringLiteral("%1: its TLS certificate expires in %2 days")
+                        .arg(e.endpointName)
+                        .arg(e.certDaysLeft);
         break;
     case AlertKind::NetworkSuspect:
     case AlertKind::NetworkRestored:
@@ -636,7 +668,8 @@ bool Monitor::isNetworkLevel(FailureClass cls, const QString &detail)
     case FailureClass::NetworkUnreachable:
         return true;
     case FailureClass::ProxyError:
-        return detail == QLatin1String("refused") || detail == QLatin1String("timeout") || detail == QLatin1String("dns");
+        return detail == QLatin1String("refused") || detail == QLatin1String("timeout")
+            || detail == QLatin1String("dns");
     default:
         return false;
     }
@@ -656,7 +689,8 @@ void Monitor::evaluateNetwork(const QDateTime &now)
         if (isNetworkLevel(rt->last->failureClass, rt->last->detail))
             ++networkFailing;
     }
-    const bool suspect = m_osOffline || (active >= 2 && hosts.size() >= 2 && networkFailing == active);
+    const bool suspect
+        = m_osOffline || (active >= 2 && hosts.size() >= 2 && networkFailing == active);
     if (suspect == m_networkSuspect)
         return;
     m_networkSuspect = suspect;
@@ -665,12 +699,15 @@ void Monitor::evaluateNetwork(const QDateTime &now)
     e.id = QStringLiteral("%1-network-%2").arg(now.toMSecsSinceEpoch()).arg(++m_eventSeq);
     e.kind = suspect ? AlertKind::NetworkSuspect : AlertKind::NetworkRestored;
     e.at = now;
-    e.summary = suspect ? (m_osOffline ? QStringLiteral("This machine's network is down (the system reports no connection)")
-                                       : QStringLiteral("All %1 endpoints on %2 hosts fail at the network level at once: "
-                                                        "this machine's network (or DNS, VPN, proxy) is probably down")
-                                             .arg(active)
-                                             .arg(hosts.size()))
-                        : QStringLiteral("The network is back: endpoints answer again");
+    e.summary = suspect
+        ? (m_osOffline
+                ? QStringLiteral(
+                    "This machine's network is down (the system reports no connection)")
+                : QStringLiteral("All %1 endpoints on %2 hosts fail at the network level at once: "
+                                 "this machine's network (or DNS, VPN, proxy) is probably down")
+                      .arg(active)
+                      .arg(hosts.size()))
+        : QStringLiteral("The network is back: endpoints answer again");
     emit alertRaised(e);
 }
 

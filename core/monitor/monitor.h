@@ -52,8 +52,9 @@ public:
     // gets the built request and completes it, or fails with a result. Default: none.
     // Facts an endpoint's preset knows about its server, for the diagnosis.
     using FactsProvider = std::function<QStringList(const EndpointConfig &)>;
-    using RequestPreparer = std::function<void(const EndpointConfig &, const ProbeRequest &,
-                                               std::function<void(std::optional<ProbeRequest>, const AttemptResult &)>)>;
+    using RequestPreparer = std::function<void(const EndpointConfig &,
+        const ProbeRequest &,
+        std::function<void(std::optional<ProbeRequest>, const AttemptResult &)>)>;
 
     Monitor(ProbeEngine &engine, Clock &clock, QObject *parent = nullptr);
     explicit Monitor(ProbeEngine &engine, QObject *parent = nullptr);
@@ -105,8 +106,11 @@ private:
     void onProbeDue(const QString &id, qint64 latenessMs);
     void startProbe(Runtime &rt);
     void probeFinished(const QString &id, Probe *probe);
-    void complete(const QString &id, const ProbeResult &result, const ProbeRequest &request, const QSet<QString> &facts,
-                  const QStringList &lines);
+    void complete(const QString &id,
+        const ProbeResult &result,
+        const ProbeRequest &request,
+        const QSet<QString> &facts,
+        const QStringList &lines);
     void raise(Runtime &rt, AlertKind kind, const ProbeReport *report, const QDateTime &now);
     void handleTransition(Runtime &rt, const StateTransition &t, const ProbeReport *report);
     void updateServices();

@@ -2,6 +2,7 @@
 
 namespace sw {
 
+struct MonitorConfig;
 class Monitor;
 class PresetRegistry;
 class ProbeEngine;
@@ -12,5 +13,9 @@ class ProbeEngine;
 // body is cached per endpoint for 10 minutes, and a failing metadata request is the probe's
 // result). The registry and engine must outlive the monitor.
 void usePresets(Monitor &monitor, ProbeEngine &engine, const PresetRegistry &presets);
+
+// Gives endpoints whose interval the file does not set their preset's default interval for
+// their check (cheap health checks often, costly inference probes rarely).
+void applyPresetDefaults(MonitorConfig &config, const PresetRegistry &presets);
 
 } // namespace sw

@@ -25,7 +25,7 @@ void Scheduler::schedule(const QString &id, Entry &e, qint64 dueMs)
 {
     e.dueMs = dueMs;
     ++e.generation;
-    m_heap.push(HeapItem{dueMs, m_seq++, e.generation, id});
+    m_heap.push(HeapItem { dueMs, m_seq++, e.generation, id });
 }
 
 void Scheduler::upsert(const QString &id, int intervalMs, int retryIntervalMs)
@@ -96,7 +96,8 @@ void Scheduler::resume(const QString &id)
         return;
     it->paused = false;
     if (!it->running)
-        schedule(id, it.value(), m_clock.monotonicMs() + qint64(m_random() * it->effectiveInterval()));
+        schedule(
+            id, it.value(), m_clock.monotonicMs() + qint64(m_random() * it->effectiveInterval()));
     armTimer();
 }
 

@@ -7,8 +7,8 @@
 #include <QString>
 #include <QTimer>
 
-#include <functional>
 #include <deque>
+#include <functional>
 #include <queue>
 #include <vector>
 
@@ -77,14 +77,20 @@ private:
         bool queued = false; // waiting for a slot
         qint64 dueMs = 0;
         quint64 generation = 0; // heap items of older generations are stale
-        int effectiveInterval() const { return failing && retryIntervalMs > 0 ? retryIntervalMs : intervalMs; }
+        int effectiveInterval() const
+        {
+            return failing && retryIntervalMs > 0 ? retryIntervalMs : intervalMs;
+        }
     };
     struct HeapItem {
         qint64 dueMs;
         quint64 seq;
         quint64 generation;
         QString id;
-        bool operator>(const HeapItem &o) const { return dueMs != o.dueMs ? dueMs > o.dueMs : seq > o.seq; }
+        bool operator>(const HeapItem &o) const
+        {
+            return dueMs != o.dueMs ? dueMs > o.dueMs : seq > o.seq;
+        }
     };
 
     void schedule(const QString &id, Entry &e, qint64 dueMs);

@@ -4,14 +4,12 @@ namespace sw {
 
 EndpointStateMachine::EndpointStateMachine(QString endpointId)
     : m_id(std::move(endpointId))
-{
-}
+{ }
 
 EndpointStateMachine::EndpointStateMachine(QString endpointId, Options options)
     : m_id(std::move(endpointId))
     , m_options(options)
-{
-}
+{ }
 
 EndpointState EndpointStateMachine::visible() const
 {
@@ -25,10 +23,10 @@ EndpointState EndpointStateMachine::visible() const
 }
 
 std::optional<StateTransition> EndpointStateMachine::change(EndpointState before,
-                                                            FailureClass cls,
-                                                            const QString &detail,
-                                                            const QString &reason,
-                                                            const QDateTime &utc)
+    FailureClass cls,
+    const QString &detail,
+    const QString &reason,
+    const QDateTime &utc)
 {
     const EndpointState after = visible();
     if (after == before)
@@ -46,10 +44,10 @@ std::optional<StateTransition> EndpointStateMachine::change(EndpointState before
 }
 
 std::optional<StateTransition> EndpointStateMachine::onProbe(Outcome outcome,
-                                                             FailureClass failureClass,
-                                                             const QString &detail,
-                                                             qint64 monotonicMs,
-                                                             const QDateTime &utc)
+    FailureClass failureClass,
+    const QString &detail,
+    qint64 monotonicMs,
+    const QDateTime &utc)
 {
     const EndpointState before = visible();
     const EndpointState underlyingBefore = m_underlying;
@@ -59,7 +57,8 @@ std::optional<StateTransition> EndpointStateMachine::onProbe(Outcome outcome,
     if (good) {
         m_failures = 0;
         ++m_successes;
-        const EndpointState upState = outcome == Outcome::Degraded ? EndpointState::Degraded : EndpointState::Up;
+        const EndpointState upState
+            = outcome == Outcome::Degraded ? EndpointState::Degraded : EndpointState::Up;
         if (m_underlying == EndpointState::Down) {
             if (m_successes >= m_options.successThreshold) {
                 m_underlying = upState;
@@ -67,8 +66,9 @@ std::optional<StateTransition> EndpointStateMachine::onProbe(Outcome outcome,
             }
         } else {
             m_underlying = upState;
-            reason = outcome == Outcome::Degraded ? QStringLiteral("working, but degraded (%1)").arg(QString(classId(failureClass)))
-                                                  : QStringLiteral("probe succeeded");
+            reason = outcome == Outcome::Degraded
+                ? QStringLiteral("working, but degraded (%1)").arg(QString(classId(failureClass)))
+                : QStringLiteral("probe succeeded");
         }
     } else {
         m_successes = 0;
@@ -106,9 +106,11 @@ std::optional<StateTransition> EndpointStateMachine::onProbe(Outcome outcome,
                      .arg(m_flips.size())
                      .arg(m_options.flapWindowMs / 60000);
     else if (!m_flapping && wasFlapping)
-        reason = QStringLiteral("stable again: %1").arg(reason.isEmpty() ? QString(stateId(m_underlying)) : reason);
+        reason = QStringLiteral("stable again: %1")
+                     .arg(reason.isEmpty() ? QString(stateId(m_underlying)) : reason);
 
-    if (m_underlying != underlyingBefore && m_underlying != EndpointState::Down && underlyingBefore == EndpointState::Down)
+    if (m_underlying != underlyingBefore && m_underlying != EndpointState::Down
+        && underlyingBefore == EndpointState::Down)
         m_downSince = QDateTime();
     if (reason.isEmpty())
         reason = QString(stateId(m_underlying));
@@ -119,18 +121,24 @@ std::optional<StateTransition> EndpointStateMachine::setPaused(bool paused, cons
 {
     const EndpointState before = visible();
     m_paused = paused;
-    return change(before, FailureClass::Ok, QString(), paused ? QStringLiteral("paused") : QStringLiteral("resumed"), utc);
+    return change(before,
+        FailureClass::Ok,
+        QString(),
+        paused ? QStringLiteral("paused") : QStringLiteral("resumed"),
+        utc);
 }
 
-std::optional<StateTransition> EndpointStateMachine::setMaintenance(bool maintenance, const QDateTime &utc)
+std::optional<StateTransition> EndpointStateMachine::setMaintenance(
+    bool maintenance, const QDateTime &utc)
 {
     const EndpointState before = visible();
     m_maintenance = maintenance;
     return change(before,
-                  FailureClass::Ok,
-                  QString(),
-                  maintenance ? QStringLiteral("maintenance window began") : QStringLiteral("maintenance window ended"),
-                  utc);
+        FailureClass::Ok,
+        QString(),
+        maintenance ? QStringLiteral("maintenance window began")
+                    : QStringLiteral("maintenance window ended"),
+        utc);
 }
 
 EndpointState serviceState(const QList<EndpointState> &replicas)

@@ -12,7 +12,7 @@
 namespace sw {
 
 // The state of one endpoint from its probe results:
-//   - a success is Up (Degraded when over the SLO or recovered only after retries);
+//   - a success is Up (Degraded when over the latency SLO);
 //   - failures below the failure threshold are Pending, at the threshold Down;
 //   - from Down it takes successThreshold successes in a row to come back;
 //   - Flapping when the health flipped at least flapChanges times within flapWindowMs;
@@ -36,10 +36,10 @@ public:
 
     // Feeds one probe result; returns the transition if the visible state changed.
     std::optional<StateTransition> onProbe(Outcome outcome,
-                                           FailureClass failureClass,
-                                           const QString &detail,
-                                           qint64 monotonicMs,
-                                           const QDateTime &utc);
+        FailureClass failureClass,
+        const QString &detail,
+        qint64 monotonicMs,
+        const QDateTime &utc);
     std::optional<StateTransition> setPaused(bool paused, const QDateTime &utc);
     std::optional<StateTransition> setMaintenance(bool maintenance, const QDateTime &utc);
 
@@ -49,15 +49,18 @@ public:
     int consecutiveSuccesses() const { return m_successes; }
     QDateTime since() const { return m_since; } // when the visible state began
     QDateTime downSince() const { return m_downSince; }
-    QDateTime lastOutageStart() const { return m_lastDownSince; } // of the latest outage, kept after it ends
+    QDateTime lastOutageStart() const
+    {
+        return m_lastDownSince;
+    } // of the latest outage, kept after it ends
 
 private:
     EndpointState visible() const;
     std::optional<StateTransition> change(EndpointState before,
-                                          FailureClass cls,
-                                          const QString &detail,
-                                          const QString &reason,
-                                          const QDateTime &utc);
+        FailureClass cls,
+        const QString &detail,
+        const QString &reason,
+        const QDateTime &utc);
 
     QString m_id;
     Options m_options;

@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcPresets, "servewatch.presets")
+Q_LOGGING_CATEGORY(lcPresets, "servewatch.presets", QtWarningMsg)
 
 namespace sw {
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 namespace {
-Q_LOGGING_CATEGORY(lcSecrets, "servewatch.secrets")
+Q_LOGGING_CATEGORY(lcSecrets, "servewatch.secrets", QtWarningMsg)
 } // namespace
 
 namespace sw {

@@ -1,7 +1,7 @@
 // `servewatch run` end to end: the real binary with a real config file against the demo server
 // and fault servers on loopback, a real SQLite history, SIGTERM handling.
-#include "demo/demoserver.h"
 #include "acceptqueuefulllistener.h"
+#include "demo/demoserver.h"
 #include "tlsfaultserver.h"
 #include "tlsfixtures.h"
 
@@ -30,8 +30,11 @@ struct Run {
 
 QJsonObject endpointJson(const QString &id, const QString &url, const QJsonObject &extra = {})
 {
-    QJsonObject o{{QStringLiteral("id"), id}, {QStringLiteral("url"), url}, {QStringLiteral("interval"), 1},
-                  {QStringLiteral("timeout"), 1}, {QStringLiteral("proxy"), QStringLiteral("none")}};
+    QJsonObject o { { QStringLiteral("id"), id },
+        { QStringLiteral("url"), url },
+        { QStringLiteral("interval"), 1 },
+        { QStringLiteral("timeout"), 1 },
+        { QStringLiteral("proxy"), QStringLiteral("none") } };
     for (auto it = extra.begin(); it != extra.end(); ++it)
         o.insert(it.key(), it.value());
     return o;
@@ -53,7 +56,8 @@ private slots:
     void usage();
 
 private:
-    QString writeConfig(const QJsonArray &endpoints, const QString &name = QStringLiteral("servewatch.json"));
+    QString writeConfig(
+        const QJsonArray &endpoints, const QString &name = QStringLiteral("servewatch.json"));
     Run run(const QStringList &args, int timeoutMs = 20000);
 
     DemoServer m_ok;
@@ -73,7 +77,8 @@ void TestAgent::initTestCase()
 
 QString TestAgent::writeConfig(const QJsonArray &endpoints, const QString &name)
 {
-    const QJsonObject root{{QStringLiteral("version"), 1}, {QStringLiteral("endpoints"), endpoints}};
+    const QJsonObject root { { QStringLiteral("version"), 1 },
+        { QStringLiteral("endpoints"), endpoints } };
     const QString path = m_dir.filePath(name);
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
@@ -89,7 +94,8 @@ Run TestAgent::run(const QStringList &args, int timeoutMs)
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
     p.setProcessEnvironment(env);
     QSignalSpy done(&p, &QProcess::finished);
-    p.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"), QStringList{QStringLiteral("run")} + args);
+    p.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
+        QStringList { QStringLiteral("run") } + args);
     Run r;
     if (!p.waitForStarted(5000))
         return r;
@@ -106,12 +112,19 @@ Run TestAgent::run(const QStringList &args, int timeoutMs)
 
 void TestAgent::onceAllUp()
 {
-    const QString cfg = writeConfig({endpointJson(QStringLiteral("health"), m_ok.baseUrl().toString() + QStringLiteral("/health")),
-                                     endpointJson(QStringLiteral("predict"),
-                                                  m_ok.baseUrl().toString() + QStringLiteral("/predict"),
-                                                  {{QStringLiteral("body"), QJsonObject{{QStringLiteral("instances"), QJsonArray{QJsonArray{1, 2}}}}},
-                                                   {QStringLiteral("expect_json"), QJsonArray{QStringLiteral("/predictions")}}})});
-    const Run r = run({QStringLiteral("--config"), cfg, QStringLiteral("--once"), QStringLiteral("--no-history")});
+    const QString cfg = writeConfig({ endpointJson(QStringLiteral("health"),
+                                          m_ok.baseUrl().toString() + QStringLiteral("/health")),
+        endpointJson(QStringLiteral("predict"),
+            m_ok.baseUrl().toString() + QStringLiteral("/predict"),
+            { { QStringLiteral("body"),
+                  QJsonObject {
+                      { QStringLiteral("instances"), QJsonArray { QJsonArray { 1, 2 } } } } },
+                { QStringLiteral("expect_json"),
+                    QJsonArray { QStringLiteral("/predictions") } } }) });
+    const Run r = run({ QStringLiteral("--config"),
+        cfg,
+        QStringLiteral("--once"),
+        QStringLiteral("--no-history") });
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.err.contains("health unknown -> up"), r.err.constData());
     QVERIFY2(r.err.contains("predict unknown -> up"), r.err.constData());
@@ -126,21 +139,33 @@ void TestAgent::onceAgainstFaultServers()
     QVERIFY(dropped.isValid());
     const QString cfg = writeConfig({
         endpointJson(QStringLiteral("ok"), m_ok.baseUrl().toString() + QStringLiteral("/health")),
-        endpointJson(QStringLiteral("loading"), m_loading.baseUrl().toString() + QStringLiteral("/predict")),
-        endpointJson(QStringLiteral("refused"), QStringLiteral("http://127.0.0.1:%1/predict").arg(unusedLoopbackPort())),
-        endpointJson(QStringLiteral("dropped"), QStringLiteral("http://127.0.0.1:%1/").arg(dropped.port()),
-                     {{QStringLiteral("connect_timeout"), 0.3}}),
-        endpointJson(QStringLiteral("expired"), expired.url(QStringLiteral("127.0.0.1")).toString(),
-                     {{QStringLiteral("tls"), QJsonObject{{QStringLiteral("ca_file"), TlsFixtures::caCertificatePath()}}}}),
+        endpointJson(
+            QStringLiteral("loading"), m_loading.baseUrl().toString() + QStringLiteral("/predict")),
+        endpointJson(QStringLiteral("refused"),
+            QStringLiteral("http://127.0.0.1:%1/predict").arg(unusedLoopbackPort())),
+        endpointJson(QStringLiteral("dropped"),
+            QStringLiteral("http://127.0.0.1:%1/").arg(dropped.port()),
+            { { QStringLiteral("connect_timeout"), 0.3 } }),
+        endpointJson(QStringLiteral("expired"),
+            expired.url(QStringLiteral("127.0.0.1")).toString(),
+            { { QStringLiteral("tls"),
+                QJsonObject {
+                    { QStringLiteral("ca_file"), TlsFixtures::caCertificatePath() } } } }),
     });
-    const Run r = run({QStringLiteral("--config"), cfg, QStringLiteral("--once"), QStringLiteral("--no-history"),
-                       QStringLiteral("--log-format"), QStringLiteral("json"), QStringLiteral("--log-probes")});
+    const Run r = run({ QStringLiteral("--config"),
+        cfg,
+        QStringLiteral("--once"),
+        QStringLiteral("--no-history"),
+        QStringLiteral("--log-format"),
+        QStringLiteral("json"),
+        QStringLiteral("--log-probes") });
     QCOMPARE(r.exitCode, 2);
     QHash<QString, QString> classes;
     for (const QByteArray &line : r.err.split('\n')) {
         const QJsonObject o = QJsonDocument::fromJson(line).object();
         if (o.value(QLatin1String("type")).toString() == QLatin1String("probe"))
-            classes.insert(o.value(QLatin1String("endpoint")).toString(), o.value(QLatin1String("class")).toString());
+            classes.insert(o.value(QLatin1String("endpoint")).toString(),
+                o.value(QLatin1String("class")).toString());
     }
     QCOMPARE(classes.value(QStringLiteral("ok")), QStringLiteral("ok"));
     QCOMPARE(classes.value(QStringLiteral("loading")), QStringLiteral("http_unavailable"));
@@ -151,9 +176,11 @@ void TestAgent::onceAgainstFaultServers()
 
 void TestAgent::onceWithBadConfigExits3()
 {
-    const QString cfg = writeConfig({endpointJson(QStringLiteral("bad"), QStringLiteral("ftp://127.0.0.1/"), {{QStringLiteral("interval"), 0}})},
-                                    QStringLiteral("bad.json"));
-    const Run r = run({QStringLiteral("--config"), cfg, QStringLiteral("--once")});
+    const QString cfg = writeConfig({ endpointJson(QStringLiteral("bad"),
+                                        QStringLiteral("ftp://127.0.0.1/"),
+                                        { { QStringLiteral("interval"), 0 } }) },
+        QStringLiteral("bad.json"));
+    const Run r = run({ QStringLiteral("--config"), cfg, QStringLiteral("--once") });
     QCOMPARE(r.exitCode, 3);
     QVERIFY2(r.err.contains("endpoints[0].interval"), r.err.constData());
     QVERIFY2(r.err.contains("endpoints[0].url"), r.err.constData());
@@ -161,12 +188,18 @@ void TestAgent::onceWithBadConfigExits3()
 
 void TestAgent::runsRecordsAndStopsOnSigterm()
 {
-    const QString cfg = writeConfig({endpointJson(QStringLiteral("steady"), m_ok.baseUrl().toString() + QStringLiteral("/health"))},
-                                    QStringLiteral("steady.json"));
+    const QString cfg = writeConfig({ endpointJson(QStringLiteral("steady"),
+                                        m_ok.baseUrl().toString() + QStringLiteral("/health")) },
+        QStringLiteral("steady.json"));
     const QString db = m_dir.filePath(QStringLiteral("steady.db"));
     QProcess p;
     p.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
-            {QStringLiteral("run"), QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--log-commits")});
+        { QStringLiteral("run"),
+            QStringLiteral("--config"),
+            cfg,
+            QStringLiteral("--db"),
+            db,
+            QStringLiteral("--log-commits") });
     QVERIFY(p.waitForStarted(5000));
     // Wait (serving the demo endpoint meanwhile) for two commits, then SIGTERM.
     QByteArray out;
@@ -187,7 +220,8 @@ void TestAgent::runsRecordsAndStopsOnSigterm()
     }
     QVERIFY(lastCommitted > 0);
     {
-        QSqlDatabase conn = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        QSqlDatabase conn
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
         conn.setDatabaseName(db);
         QVERIFY(conn.open());
         QSqlQuery q(conn);
@@ -200,15 +234,23 @@ void TestAgent::runsRecordsAndStopsOnSigterm()
 
 void TestAgent::secondWriterIsRefused()
 {
-    const QString cfg = writeConfig({endpointJson(QStringLiteral("one"), m_ok.baseUrl().toString() + QStringLiteral("/health"))},
-                                    QStringLiteral("one.json"));
+    const QString cfg = writeConfig({ endpointJson(QStringLiteral("one"),
+                                        m_ok.baseUrl().toString() + QStringLiteral("/health")) },
+        QStringLiteral("one.json"));
     const QString db = m_dir.filePath(QStringLiteral("shared.db"));
     QProcess first;
     first.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
-                {QStringLiteral("run"), QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--duration"), QStringLiteral("10")});
+        { QStringLiteral("run"),
+            QStringLiteral("--config"),
+            cfg,
+            QStringLiteral("--db"),
+            db,
+            QStringLiteral("--duration"),
+            QStringLiteral("10") });
     QVERIFY(first.waitForStarted(5000));
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(db + QStringLiteral(".lock")), 5000);
-    const Run second = run({QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--once")});
+    const Run second = run(
+        { QStringLiteral("--config"), cfg, QStringLiteral("--db"), db, QStringLiteral("--once") });
     QCOMPARE(second.exitCode, 3);
     QVERIFY2(second.err.contains(QByteArray::number(first.processId())), second.err.constData());
     ::kill(pid_t(first.processId()), SIGTERM);
@@ -221,10 +263,21 @@ void TestAgent::usage_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no config") << QStringList{QStringLiteral("--once")} << 64 << "--config FILE is required";
-    QTest::newRow("bad log format") << QStringList{QStringLiteral("--config"), QStringLiteral("x"), QStringLiteral("--log-format"), QStringLiteral("xml")} << 64 << "--log-format";
-    QTest::newRow("bad duration") << QStringList{QStringLiteral("--config"), QStringLiteral("x"), QStringLiteral("--duration"), QStringLiteral("soon")} << 64 << "--duration";
-    QTest::newRow("missing file") << QStringList{QStringLiteral("--config"), QStringLiteral("/nonexistent/sw.json"), QStringLiteral("--once")} << 3 << "/nonexistent/sw.json";
+    QTest::newRow("no config") << QStringList { QStringLiteral("--once") } << 64
+                               << "--config FILE is required";
+    QTest::newRow("bad log format") << QStringList { QStringLiteral("--config"),
+        QStringLiteral("x"),
+        QStringLiteral("--log-format"),
+        QStringLiteral("xml") } << 64
+                                    << "--log-format";
+    QTest::newRow("bad duration") << QStringList { QStringLiteral("--config"),
+        QStringLiteral("x"),
+        QStringLiteral("--duration"),
+        QStringLiteral("soon") } << 64
+                                  << "--duration";
+    QTest::newRow("missing file") << QStringList {
+        QStringLiteral("--config"), QStringLiteral("/nonexistent/sw.json"), QStringLiteral("--once")
+    } << 3 << "/nonexistent/sw.json";
 }
 
 void TestAgent::usage()

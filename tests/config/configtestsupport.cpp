@@ -113,10 +113,10 @@ QString diff(const EndpointConfig &a, const EndpointConfig &b, const QString &wh
     d("reminderIntervalMs", a.reminderIntervalMs, b.reminderIntervalMs);
     d("maintenance.size()", a.maintenance.size(), b.maintenance.size());
     for (qsizetype i = 0; i < qMin(a.maintenance.size(), b.maintenance.size()); ++i) {
-        const QString d = diff(
+        const QString m = diff(
             a.maintenance[i], b.maintenance[i], where + QStringLiteral(".maintenance[%1]").arg(i));
-        if (!d.isEmpty())
-            return d;
+        if (!m.isEmpty() && d.first.isEmpty())
+            d.first = m;
     }
     d("paused", a.paused, b.paused);
     d("writtenValues", a.writtenValues, b.writtenValues);
@@ -160,10 +160,10 @@ QString diff(const MonitorConfig &a, const MonitorConfig &b)
     d("settings.writtenValues", a.settings.writtenValues, b.settings.writtenValues);
     d("endpoints.size()", a.endpoints.size(), b.endpoints.size());
     for (qsizetype i = 0; i < qMin(a.endpoints.size(), b.endpoints.size()); ++i) {
-        const QString d
+        const QString m
             = diff(a.endpoints[i], b.endpoints[i], QStringLiteral("endpoints[%1]").arg(i));
-        if (!d.isEmpty())
-            return d;
+        if (!m.isEmpty() && d.first.isEmpty())
+            d.first = m;
     }
     d("channels.size()", a.channels.size(), b.channels.size());
     for (qsizetype i = 0; i < qMin(a.channels.size(), b.channels.size()); ++i) {

@@ -51,7 +51,7 @@ void TestCheckConfig::initTestCase()
 
 QString TestCheckConfig::write(const QString &name, const QByteArray &content)
 {
-    const QString path = m_dir.filePath(name);
+    QString path = m_dir.filePath(name);
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return {};

@@ -25,6 +25,7 @@ private slots:
     void initTestCase();
     void everyEndpointKey();
     void builtInDefaults();
+    void implicitCheckAndConnectTimeout();
     void settingsAndChannels();
     void defaultsBlock();
     void variablesExpanded();
@@ -205,9 +206,12 @@ void TestConfigLoader::builtInDefaults()
     const EndpointConfig &e = r.config->endpoints.first();
     QCOMPARE(e.name, QStringLiteral("a")); // the id
     QCOMPARE(e.preset, QStringLiteral("generic"));
-    QCOMPARE(e.check, CheckKind::Inference);
+    QCOMPARE(e.check, CheckKind::Health); // no body, no method: the cheap check
+    QVERIFY(!e.checkSet);
     QCOMPARE(e.method, QByteArray());
     QVERIFY(!e.bodyGiven);
+    QVERIFY(!e.intervalSet);
+    QVERIFY(!e.connectTimeoutSet);
     QCOMPARE(e.intervalMs, 30000);
     QCOMPARE(e.connectTimeoutMs, 5000);
     QCOMPARE(e.timeoutMs, 10000);
@@ -222,6 +226,25 @@ void TestConfigLoader::builtInDefaults()
     QCOMPARE(s.rawRetentionDays, 30);
     QCOMPARE(s.certExpiryWarningDays, (QList<int> { 21, 14, 7 }));
     QVERIFY(r.config->channels.isEmpty());
+}
+
+void TestConfigLoader::implicitCheckAndConnectTimeout()
+{
+    // A body (or a method) makes an inference probe; without either, a health check.
+    ConfigLoadResult r = load(ep(R"("body": {"instances": [[1]]})"));
+    QVERIFY2(r.config, qPrintable(errorsText(r.errors)));
+    QCOMPARE(r.config->endpoints.first().check, CheckKind::Inference);
+    r = load(ep(R"("method": "POST")"));
+    QVERIFY2(r.config, qPrintable(errorsText(r.errors)));
+    QCOMPARE(r.config->endpoints.first().check, CheckKind::Inference);
+    r = load(ep(R"("check": "health", "body": "x")"));
+    QVERIFY2(r.config, qPrintable(errorsText(r.errors)));
+    QCOMPARE(r.config->endpoints.first().check, CheckKind::Health);
+    // An unwritten connect timeout never exceeds the timeout.
+    r = load(ep(R"("timeout": "2s", "interval": "5s")"));
+    QVERIFY2(r.config, qPrintable(errorsText(r.errors)));
+    QCOMPARE(r.config->endpoints.first().connectTimeoutMs, 2000);
+    QVERIFY(r.config->endpoints.first().intervalSet);
 }
 
 void TestConfigLoader::settingsAndChannels()

@@ -166,6 +166,14 @@ void TestConfigWriter::roundTripHandBuilt()
     QVERIFY2(r.config, qPrintable(errorsText(r.errors)));
     const QString d = diff(c, *r.config);
     QVERIFY2(d.isEmpty(), qPrintable(d + QLatin1Char('\n') + QString::fromUtf8(configToJson(c))));
+    // The comparison itself sees a difference deep down.
+    MonitorConfig changed = *r.config;
+    changed.endpoints[0].maintenance[0].durationMinutes = 46;
+    QCOMPARE(
+        diff(*r.config, changed), QStringLiteral("endpoints[0].maintenance[0].durationMinutes"));
+    changed = *r.config;
+    changed.channels[0].url = QUrl(QStringLiteral("https://hooks.example.com/y"));
+    QCOMPARE(diff(*r.config, changed), QStringLiteral("channels[0].url"));
 }
 
 void TestConfigWriter::writerKeepsReferencesNotSecrets()

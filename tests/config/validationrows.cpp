@@ -216,9 +216,9 @@ void addValidationRows(const QString &dir)
     row("connect_timeout over timeout",
         ep(R"("connect_timeout": 20, "timeout": 10)"),
         "endpoints[0].connect_timeout: must not be longer than the timeout (10 s), got 20");
-    row("timeout under default connect_timeout",
-        ep(R"("timeout": "2s")"),
-        "endpoints[0].timeout: must not be shorter than connect_timeout (5 s), got \"2s\"");
+    row("timeout under an explicit connect_timeout",
+        ep(R"("timeout": "2s", "connect_timeout": "3s")"),
+        "endpoints[0].connect_timeout: must not be longer than the timeout (2 s), got \"3s\"");
     row("retry_interval",
         ep(R"("retry_interval": "500ms")"),
         "endpoints[0].retry_interval: must be 0 (off) or at least 1 s, got \"500ms\"");

@@ -52,7 +52,6 @@ QList<AlertKind> kinds(const QSignalSpy &spy)
 
 } // namespace
 
-
 class TestMonitor : public QObject
 {
     Q_OBJECT
@@ -100,13 +99,15 @@ void TestMonitor::upThenDownThenRecovered()
     Monitor monitor(m_engine);
     monitor.setKnowledgeBase(&KnowledgeBase::builtIn());
     MonitorConfig cfg;
-    cfg.endpoints << endpoint(QStringLiteral("predict"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    cfg.endpoints << endpoint(
+        QStringLiteral("predict"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
     monitor.applyConfig(cfg);
     QSignalSpy alerts(&monitor, &Monitor::alertRaised);
     QSignalSpy transitions(&monitor, &Monitor::stateChanged);
     QSignalSpy probes(&monitor, &Monitor::probeCompleted);
     monitor.start();
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(QStringLiteral("predict"))->state, EndpointState::Up, 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.status(QStringLiteral("predict"))->state, EndpointState::Up, 2000);
     QVERIFY(alerts.isEmpty());
     const ProbeRecord first = probes.first().at(0).value<ProbeRecord>();
     QCOMPARE(first.endpointId, QStringLiteral("predict"));
@@ -116,7 +117,8 @@ void TestMonitor::upThenDownThenRecovered()
 
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("status:503"), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(QStringLiteral("predict"))->state, EndpointState::Down, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.status(QStringLiteral("predict"))->state, EndpointState::Down, 3000);
     QTRY_COMPARE_WITH_TIMEOUT(alerts.count(), 1, 1000);
     const AlertEvent down = alerts.first().at(0).value<AlertEvent>();
     QCOMPARE(down.kind, AlertKind::Down);
@@ -127,13 +129,15 @@ void TestMonitor::upThenDownThenRecovered()
     QStringList path;
     for (const auto &args : transitions)
         path << QString(stateId(args.at(0).value<StateTransition>().to));
-    QVERIFY2(path.join(QLatin1Char(',')).contains(QLatin1String("up,pending,down")), qPrintable(path.join(QLatin1Char(','))));
+    QVERIFY2(path.join(QLatin1Char(',')).contains(QLatin1String("up,pending,down")),
+        qPrintable(path.join(QLatin1Char(','))));
     const auto failed = monitor.status(QStringLiteral("predict"));
     QVERIFY(failed->last && !failed->last->topCause.isEmpty());
 
     QTest::qWait(150);
     QVERIFY(m_demo.setScenario(QStringLiteral("ok"), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(QStringLiteral("predict"))->state, EndpointState::Up, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.status(QStringLiteral("predict"))->state, EndpointState::Up, 3000);
     QTRY_COMPARE_WITH_TIMEOUT(alerts.count(), 2, 1000);
     const AlertEvent up = alerts.at(1).at(0).value<AlertEvent>();
     QCOMPARE(up.kind, AlertKind::Recovered);
@@ -145,7 +149,8 @@ void TestMonitor::maintenanceSuppressesAlerts()
 {
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    EndpointConfig e = endpoint(QStringLiteral("m"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    EndpointConfig e = endpoint(
+        QStringLiteral("m"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
     MaintenanceWindow w;
     w.kind = MaintenanceWindow::Kind::OneOff;
     w.start = QDateTime::currentDateTimeUtc().addSecs(-60);
@@ -168,18 +173,22 @@ void TestMonitor::acknowledgementSuppressesUntilExpiry()
 {
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    EndpointConfig e = endpoint(QStringLiteral("a"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    EndpointConfig e = endpoint(
+        QStringLiteral("a"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
     e.reminderIntervalMs = 200;
     cfg.endpoints << e;
     monitor.applyConfig(cfg);
     QSignalSpy alerts(&monitor, &Monitor::alertRaised);
     QSignalSpy acks(&monitor, &Monitor::acknowledged);
-    monitor.acknowledge(QStringLiteral("a"), QStringLiteral("known: redeploying"), QDateTime::currentDateTimeUtc().addMSecs(700));
+    monitor.acknowledge(QStringLiteral("a"),
+        QStringLiteral("known: redeploying"),
+        QDateTime::currentDateTimeUtc().addMSecs(700));
     QCOMPARE(acks.count(), 1);
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("status:502"), &error));
     monitor.start();
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(QStringLiteral("a"))->state, EndpointState::Down, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.status(QStringLiteral("a"))->state, EndpointState::Down, 3000);
     QTest::qWait(300);
     QVERIFY2(alerts.isEmpty(), "acknowledged: no down alert, no reminder");
     // After the acknowledgement expires, reminders resume.
@@ -191,7 +200,8 @@ void TestMonitor::remindersWhileDown()
 {
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    EndpointConfig e = endpoint(QStringLiteral("r"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    EndpointConfig e = endpoint(
+        QStringLiteral("r"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
     e.reminderIntervalMs = 300;
     cfg.endpoints << e;
     QString error;
@@ -237,15 +247,18 @@ void TestMonitor::healthOkButInferenceFailsRanksTheModel()
     DemoServer failing;
     QVERIFY(failing.listen({}, &error));
     QVERIFY(failing.setScenario(QStringLiteral("status:500"), &error));
-    cfg.endpoints << endpoint(QStringLiteral("model"), QUrl(failing.baseUrl().toString() + QStringLiteral("/predict")), 5000);
+    cfg.endpoints << endpoint(QStringLiteral("model"),
+        QUrl(failing.baseUrl().toString() + QStringLiteral("/predict")),
+        5000);
     monitor.applyConfig(cfg);
     QSignalSpy probes(&monitor, &Monitor::probeCompleted);
     monitor.runOnce();
     QTRY_COMPARE_WITH_TIMEOUT(probes.count(), 1, 5000);
     const ProbeReport report = probes.first().at(1).value<ProbeReport>();
     QCOMPARE(report.result.last().failureClass, FailureClass::HttpServerError);
-    QVERIFY2(report.diagnosis.evidence.join(QLatin1Char('\n')).contains(QLatin1String("health check /health passes")),
-             qPrintable(report.diagnosis.evidence.join(QLatin1Char('\n'))));
+    QVERIFY2(report.diagnosis.evidence.join(QLatin1Char('\n'))
+                 .contains(QLatin1String("health check /health passes")),
+        qPrintable(report.diagnosis.evidence.join(QLatin1Char('\n'))));
     QVERIFY(!report.diagnosis.causes.isEmpty());
     QCOMPARE(report.diagnosis.causes.first().id, QStringLiteral("model_code_exception"));
     QVERIFY(report.diagnosis.causes.first().because.contains(QStringLiteral("followup_health_ok")));
@@ -259,7 +272,9 @@ void TestMonitor::followUpsAreSharedPerHost()
     monitor.setKnowledgeBase(&KnowledgeBase::builtIn());
     MonitorConfig cfg;
     for (int i = 0; i < 20; ++i)
-        cfg.endpoints << endpoint(QStringLiteral("e%1").arg(i), QUrl(QStringLiteral("http://127.0.0.1:%1/p%2").arg(dead).arg(i)), 10000);
+        cfg.endpoints << endpoint(QStringLiteral("e%1").arg(i),
+            QUrl(QStringLiteral("http://127.0.0.1:%1/p%2").arg(dead).arg(i)),
+            10000);
     monitor.applyConfig(cfg);
     QSignalSpy probes(&monitor, &Monitor::probeCompleted);
     QSignalSpy once(&monitor, &Monitor::allProbed);
@@ -269,7 +284,10 @@ void TestMonitor::followUpsAreSharedPerHost()
     int withTcp = 0;
     for (const auto &args : probes) {
         const ProbeReport r = args.at(1).value<ProbeReport>();
-        withTcp += r.diagnosis.evidence.join(QLatin1Char('\n')).contains(QLatin1String("bare TCP connect")) ? 1 : 0;
+        withTcp += r.diagnosis.evidence.join(QLatin1Char('\n'))
+                       .contains(QLatin1String("bare TCP connect"))
+            ? 1
+            : 0;
     }
     QCOMPARE(withTcp, 20); // every report carries the shared finding
 }
@@ -283,7 +301,7 @@ void TestMonitor::networkSuspectIsOneEvent()
     MonitorConfig cfg;
     for (int i = 0; i < 4; ++i) {
         EndpointConfig e = endpoint(QStringLiteral("n%1").arg(i),
-                                    QUrl(QStringLiteral("http://127.0.0.%1:8080/health").arg(i % 2 + 1)));
+            QUrl(QStringLiteral("http://127.0.0.%1:8080/health").arg(i % 2 + 1)));
         e.proxyMode = ProxyMode::Explicit;
         e.proxyUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(deadProxy));
         e.failureThreshold = 3;
@@ -307,8 +325,10 @@ void TestMonitor::failoverGroup()
 {
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    EndpointConfig a = endpoint(QStringLiteral("replica-a"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
-    EndpointConfig b = endpoint(QStringLiteral("replica-b"), QUrl(m_demo2.baseUrl().toString() + QStringLiteral("/health")));
+    EndpointConfig a = endpoint(
+        QStringLiteral("replica-a"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    EndpointConfig b = endpoint(QStringLiteral("replica-b"),
+        QUrl(m_demo2.baseUrl().toString() + QStringLiteral("/health")));
     a.service = b.service = QStringLiteral("triton");
     a.role = QStringLiteral("primary");
     b.role = QStringLiteral("replica");
@@ -316,12 +336,15 @@ void TestMonitor::failoverGroup()
     monitor.applyConfig(cfg);
     QSignalSpy services(&monitor, &Monitor::serviceStateChanged);
     monitor.start();
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.serviceStates().value(QStringLiteral("triton")), EndpointState::Up, 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.serviceStates().value(QStringLiteral("triton")), EndpointState::Up, 2000);
     QString error;
     QVERIFY(m_demo2.setScenario(QStringLiteral("status:503"), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.serviceStates().value(QStringLiteral("triton")), EndpointState::Degraded, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.serviceStates().value(QStringLiteral("triton")), EndpointState::Degraded, 3000);
     QVERIFY(m_demo.setScenario(QStringLiteral("status:503"), &error));
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.serviceStates().value(QStringLiteral("triton")), EndpointState::Down, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.serviceStates().value(QStringLiteral("triton")), EndpointState::Down, 3000);
     monitor.stop();
     QVERIFY(services.count() >= 3);
 }
@@ -330,8 +353,10 @@ void TestMonitor::runOnceProbesEachActiveEndpoint()
 {
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    cfg.endpoints << endpoint(QStringLiteral("up"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")), 60000);
-    EndpointConfig paused = endpoint(QStringLiteral("paused"), QUrl(QStringLiteral("http://127.0.0.1:1/")), 60000);
+    cfg.endpoints << endpoint(
+        QStringLiteral("up"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")), 60000);
+    EndpointConfig paused
+        = endpoint(QStringLiteral("paused"), QUrl(QStringLiteral("http://127.0.0.1:1/")), 60000);
     paused.paused = true;
     cfg.endpoints << paused;
     monitor.applyConfig(cfg);
@@ -348,7 +373,8 @@ void TestMonitor::runOnceProbesEachActiveEndpoint()
     QVERIFY(m_demo.setScenario(QStringLiteral("reset"), &error));
     monitor.runOnce();
     QVERIFY(done.wait(3000));
-    QCOMPARE(exitCodeFor(monitor.worstState()), 2); // one failure: pending counts as down for --once
+    QCOMPARE(
+        exitCodeFor(monitor.worstState()), 2); // one failure: pending counts as down for --once
 }
 
 void TestMonitor::certificateExpiryWarning()
@@ -361,7 +387,8 @@ void TestMonitor::certificateExpiryWarning()
     QVERIFY(server.listenOnLoopback());
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    EndpointConfig e = endpoint(QStringLiteral("tls"), server.url(QStringLiteral("127.0.0.1"), QStringLiteral("/predict")));
+    EndpointConfig e = endpoint(
+        QStringLiteral("tls"), server.url(QStringLiteral("127.0.0.1"), QStringLiteral("/predict")));
     e.tls.caFile = TlsFixtures::caCertificatePath();
     cfg.endpoints << e;
     monitor.applyConfig(cfg);
@@ -379,11 +406,14 @@ void TestMonitor::liveReconfigureKeepsState()
 {
     Monitor monitor(m_engine);
     MonitorConfig cfg;
-    cfg.endpoints << endpoint(QStringLiteral("keep"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
-    cfg.endpoints << endpoint(QStringLiteral("drop"), QUrl(m_demo2.baseUrl().toString() + QStringLiteral("/health")));
+    cfg.endpoints << endpoint(
+        QStringLiteral("keep"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    cfg.endpoints << endpoint(
+        QStringLiteral("drop"), QUrl(m_demo2.baseUrl().toString() + QStringLiteral("/health")));
     monitor.applyConfig(cfg);
     monitor.start();
-    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(QStringLiteral("keep"))->state, EndpointState::Up, 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        monitor.status(QStringLiteral("keep"))->state, EndpointState::Up, 2000);
     const QDateTime since = monitor.status(QStringLiteral("keep"))->since;
     cfg.endpoints.removeLast();
     cfg.endpoints.first().intervalMs = 200;

@@ -26,14 +26,16 @@ private slots:
 namespace {
 
 // Advances the clock in steps, running due probes and finishing each at once.
-QList<QPair<qint64, QString>> simulate(Scheduler &s, ManualClock &clock, qint64 untilMs, qint64 stepMs, bool finishAtOnce = true)
+QList<QPair<qint64, QString>> simulate(
+    Scheduler &s, ManualClock &clock, qint64 untilMs, qint64 stepMs, bool finishAtOnce = true)
 {
     QList<QPair<qint64, QString>> started;
     QObject ctx;
     QObject::connect(&s, &Scheduler::probeDue, &ctx, [&](const QString &id, qint64) {
-        started.append({clock.monotonicMs(), id});
+        started.append({ clock.monotonicMs(), id });
         if (finishAtOnce)
-            QMetaObject::invokeMethod(&ctx, [&s, id] { s.finished(id); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &ctx, [&s, id] { s.finished(id); }, Qt::QueuedConnection);
     });
     while (clock.monotonicMs() < untilMs) {
         s.runDue();
@@ -57,7 +59,9 @@ void TestScheduler::firstProbesSpreadOverTheInterval()
     for (const auto &[at, id] : started)
         ++buckets[qMin<qint64>(9, at / 1000)];
     for (int b : buckets)
-        QVERIFY2(b > 50 && b < 150, qPrintable(QStringLiteral("a second of the interval got %1 of 1000 first probes").arg(b)));
+        QVERIFY2(b > 50 && b < 150,
+            qPrintable(
+                QStringLiteral("a second of the interval got %1 of 1000 first probes").arg(b)));
 }
 
 void TestScheduler::keepsItsInterval_data()
@@ -115,10 +119,11 @@ void TestScheduler::concurrencyCapQueuesInDueOrder()
         s.upsert(QStringLiteral("e%1").arg(i), 10000);
     }
     QStringList order;
-    connect(&s, &Scheduler::probeDue, this, [&order](const QString &id, qint64) { order.append(id); });
+    connect(
+        &s, &Scheduler::probeDue, this, [&order](const QString &id, qint64) { order.append(id); });
     clock.advance(500);
     s.runDue();
-    QCOMPARE(order, (QStringList{QStringLiteral("e0"), QStringLiteral("e1")}));
+    QCOMPARE(order, (QStringList { QStringLiteral("e0"), QStringLiteral("e1") }));
     QCOMPARE(s.stats().waiting, 3);
     s.finished(QStringLiteral("e1"));
     s.runDue();
@@ -127,7 +132,12 @@ void TestScheduler::concurrencyCapQueuesInDueOrder()
     s.finished(QStringLiteral("e0"));
     s.finished(QStringLiteral("e2"));
     s.runDue();
-    QCOMPARE(order, (QStringList{QStringLiteral("e0"), QStringLiteral("e1"), QStringLiteral("e2"), QStringLiteral("e3"), QStringLiteral("e4")}));
+    QCOMPARE(order,
+        (QStringList { QStringLiteral("e0"),
+            QStringLiteral("e1"),
+            QStringLiteral("e2"),
+            QStringLiteral("e3"),
+            QStringLiteral("e4") }));
     QCOMPARE(s.stats().running, 2);
 }
 
@@ -205,7 +215,8 @@ void TestScheduler::realTimeDriving()
     int count = 0;
     connect(&s, &Scheduler::probeDue, this, [&](const QString &id, qint64) {
         ++count;
-        QMetaObject::invokeMethod(this, [&s, id] { s.finished(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [&s, id] { s.finished(id); }, Qt::QueuedConnection);
     });
     s.start();
     QTRY_VERIFY_WITH_TIMEOUT(count >= 5, 2000);

@@ -21,7 +21,8 @@ private slots:
 
 void TestStateMachine::sequences_data()
 {
-    // A sequence of outcomes (o = ok, s = slow/degraded, x = failed) -> the visible state after each.
+    // A sequence of outcomes (o = ok, s = slow/degraded, x = failed) -> the visible state after
+    // each.
     QTest::addColumn<QString>("outcomes");
     QTest::addColumn<int>("failureThreshold");
     QTest::addColumn<int>("successThreshold");
@@ -33,20 +34,29 @@ void TestStateMachine::sequences_data()
             out << QString::fromLatin1(s);
         return out;
     };
-    QTest::newRow("first success is up") << "o" << 3 << 2 << 0 << sl({"up"});
-    QTest::newRow("first failure is pending") << "x" << 3 << 2 << 0 << sl({"pending"});
-    QTest::newRow("three failures make down") << "oxxx" << 3 << 2 << 0 << sl({"up", "pending", "pending", "down"});
-    QTest::newRow("threshold 1: down at once") << "ox" << 1 << 2 << 0 << sl({"up", "down"});
-    QTest::newRow("a blip stays pending") << "oxxo" << 3 << 2 << 0 << sl({"up", "pending", "pending", "up"});
-    QTest::newRow("two successes to come back") << "xxxoo" << 3 << 2 << 0 << sl({"pending", "pending", "down", "down", "up"});
-    QTest::newRow("a failure resets the recovery") << "xxxoxoo" << 3 << 2 << 0
-                                                   << sl({"pending", "pending", "down", "down", "down", "down", "up"});
-    QTest::newRow("success threshold 1") << "xxxo" << 3 << 1 << 0 << sl({"pending", "pending", "down", "up"});
-    QTest::newRow("slow is degraded") << "osso" << 3 << 2 << 0 << sl({"up", "degraded", "degraded", "up"});
-    QTest::newRow("recovering into degraded") << "xxxss" << 3 << 2 << 0 << sl({"pending", "pending", "down", "down", "degraded"});
-    QTest::newRow("flapping after 4 flips") << "oxoxo" << 3 << 1 << 4 << sl({"up", "pending", "up", "pending", "flapping"});
-    QTest::newRow("stays flapping while flips remain in the window") << "oxoxox" << 3 << 1 << 4
-                                                                       << sl({"up", "pending", "up", "pending", "flapping", "flapping"});
+    QTest::newRow("first success is up") << "o" << 3 << 2 << 0 << sl({ "up" });
+    QTest::newRow("first failure is pending") << "x" << 3 << 2 << 0 << sl({ "pending" });
+    QTest::newRow("three failures make down")
+        << "oxxx" << 3 << 2 << 0 << sl({ "up", "pending", "pending", "down" });
+    QTest::newRow("threshold 1: down at once") << "ox" << 1 << 2 << 0 << sl({ "up", "down" });
+    QTest::newRow("a blip stays pending")
+        << "oxxo" << 3 << 2 << 0 << sl({ "up", "pending", "pending", "up" });
+    QTest::newRow("two successes to come back")
+        << "xxxoo" << 3 << 2 << 0 << sl({ "pending", "pending", "down", "down", "up" });
+    QTest::newRow("a failure resets the recovery")
+        << "xxxoxoo" << 3 << 2 << 0
+        << sl({ "pending", "pending", "down", "down", "down", "down", "up" });
+    QTest::newRow("success threshold 1")
+        << "xxxo" << 3 << 1 << 0 << sl({ "pending", "pending", "down", "up" });
+    QTest::newRow("slow is degraded")
+        << "osso" << 3 << 2 << 0 << sl({ "up", "degraded", "degraded", "up" });
+    QTest::newRow("recovering into degraded")
+        << "xxxss" << 3 << 2 << 0 << sl({ "pending", "pending", "down", "down", "degraded" });
+    QTest::newRow("flapping after 4 flips")
+        << "oxoxo" << 3 << 1 << 4 << sl({ "up", "pending", "up", "pending", "flapping" });
+    QTest::newRow("stays flapping while flips remain in the window")
+        << "oxoxox" << 3 << 1 << 4
+        << sl({ "up", "pending", "up", "pending", "flapping", "flapping" });
 }
 
 void TestStateMachine::sequences()
@@ -65,8 +75,14 @@ void TestStateMachine::sequences()
     QStringList got;
     qint64 ms = 0;
     for (QChar c : outcomes) {
-        const Outcome out = c == QLatin1Char('o') ? Outcome::Ok : c == QLatin1Char('s') ? Outcome::Degraded : Outcome::Failed;
-        m.onProbe(out, out == Outcome::Failed ? FailureClass::ConnectionRefused : FailureClass::Ok, {}, ms, t);
+        const Outcome out = c == QLatin1Char('o') ? Outcome::Ok
+            : c == QLatin1Char('s')               ? Outcome::Degraded
+                                                  : Outcome::Failed;
+        m.onProbe(out,
+            out == Outcome::Failed ? FailureClass::ConnectionRefused : FailureClass::Ok,
+            {},
+            ms,
+            t);
         got << QString(stateId(m.state()));
         ms += 10000;
         t = t.addSecs(10);
@@ -85,7 +101,11 @@ void TestStateMachine::transitionsCarryReasons()
     QVERIFY(!m.onProbe(Outcome::Ok, FailureClass::Ok, {}, 1, t0)); // no change, no transition
     m.onProbe(Outcome::Failed, FailureClass::HttpUnavailable, {}, 2, t0);
     m.onProbe(Outcome::Failed, FailureClass::HttpUnavailable, {}, 3, t0);
-    t = m.onProbe(Outcome::Failed, FailureClass::HttpUnavailable, QStringLiteral("model_loading"), 4, t0.addSecs(30));
+    t = m.onProbe(Outcome::Failed,
+        FailureClass::HttpUnavailable,
+        QStringLiteral("model_loading"),
+        4,
+        t0.addSecs(30));
     QVERIFY(t);
     QCOMPARE(t->to, EndpointState::Down);
     QCOMPARE(t->endpointId, QStringLiteral("triton"));
@@ -117,13 +137,21 @@ void TestStateMachine::groups_data()
 {
     QTest::addColumn<QStringList>("replicas");
     QTest::addColumn<QString>("service");
-    QTest::newRow("all up") << QStringList{QStringLiteral("up"), QStringLiteral("up")} << "up";
-    QTest::newRow("one down") << QStringList{QStringLiteral("up"), QStringLiteral("down")} << "degraded";
-    QTest::newRow("one degraded") << QStringList{QStringLiteral("up"), QStringLiteral("degraded")} << "degraded";
-    QTest::newRow("all down") << QStringList{QStringLiteral("down"), QStringLiteral("down"), QStringLiteral("flapping")} << "down";
-    QTest::newRow("paused ones do not count") << QStringList{QStringLiteral("down"), QStringLiteral("paused")} << "down";
-    QTest::newRow("maintenance does not count") << QStringList{QStringLiteral("up"), QStringLiteral("maintenance")} << "up";
-    QTest::newRow("nothing counted") << QStringList{QStringLiteral("paused"), QStringLiteral("unknown")} << "unknown";
+    QTest::newRow("all up") << QStringList { QStringLiteral("up"), QStringLiteral("up") } << "up";
+    QTest::newRow("one down") << QStringList { QStringLiteral("up"), QStringLiteral("down") }
+                              << "degraded";
+    QTest::newRow("one degraded") << QStringList { QStringLiteral("up"),
+        QStringLiteral("degraded") }
+                                  << "degraded";
+    QTest::newRow("all down") << QStringList {
+        QStringLiteral("down"), QStringLiteral("down"), QStringLiteral("flapping")
+    } << "down";
+    QTest::newRow("paused ones do not count")
+        << QStringList { QStringLiteral("down"), QStringLiteral("paused") } << "down";
+    QTest::newRow("maintenance does not count")
+        << QStringList { QStringLiteral("up"), QStringLiteral("maintenance") } << "up";
+    QTest::newRow("nothing counted")
+        << QStringList { QStringLiteral("paused"), QStringLiteral("unknown") } << "unknown";
 }
 
 void TestStateMachine::groups()
