@@ -1,5 +1,7 @@
 #include "diagnosis/knowledgebase.h"
 
+#include "jsonmessages.h"
+
 #include "logging.h"
 
 #include <QDir>
@@ -52,43 +54,19 @@ bool isDigits(QStringView s)
         && std::all_of(s.begin(), s.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
 }
 
-// A JSON value as it would appear in the file, shortened, for error messages.
 QString describe(const QJsonValue &v)
 {
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double:
-        return QString::number(v.toDouble());
-    case QJsonValue::String: {
-        QString s
-            = QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact));
-        s = s.mid(1, s.size() - 2); // strip the array's brackets, keep the JSON escaping
-        if (s.size() > 60)
-            s = s.left(56) + QStringLiteral("...\"");
-        return s;
-    }
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
+    return describeJsonValue(v);
 }
 
 QString quoted(const QString &s)
 {
-    return describe(QJsonValue(s));
+    return jsonQuoted(s);
 }
 
-// "entries[0].causes[1]" + "weight"; a bare key at the top level.
 QString join(const QString &path, const QString &key)
 {
-    return path.isEmpty() ? key : path + u'.' + key;
+    return jsonPathJoin(path, key);
 }
 
 QString join(const QString &path, QLatin1StringView key)

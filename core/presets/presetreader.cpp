@@ -1,5 +1,7 @@
 #include "presets/presetreader.h"
 
+#include "jsonmessages.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -24,42 +26,19 @@ bool isTokenChar(QChar c)
 
 } // namespace
 
-// A JSON value as it appears in the file, shortened, for error messages.
 QString describe(const QJsonValue &v)
 {
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double:
-        return QString::number(v.toDouble());
-    case QJsonValue::String: {
-        QString s
-            = QString::fromUtf8(QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact));
-        s = s.mid(1, s.size() - 2); // strip the array's brackets, keep the JSON escaping
-        if (s.size() > 60)
-            s = s.left(56) + QStringLiteral("...\"");
-        return s;
-    }
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
+    return describeJsonValue(v);
 }
 
 QString quoted(const QString &s)
 {
-    return describe(QJsonValue(s));
+    return jsonQuoted(s);
 }
 
 QString join(const QString &path, QLatin1StringView key)
 {
-    return path.isEmpty() ? QString(key) : path + u'.' + key;
+    return jsonPathJoin(path, QString(key));
 }
 
 QString indexed(const QString &path, qsizetype i)
