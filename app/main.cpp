@@ -2,6 +2,7 @@
 #include "cli/demoservercommand.h"
 #include "cli/exitcodes.h"
 #include "cli/probecommand.h"
+#include "cli/dashboardcommand.h"
 #include "cli/runcommand.h"
 
 #include <QCoreApplication>
@@ -9,9 +10,11 @@
 
 namespace {
 
-const char *const Usage = R"(Usage: servewatch COMMAND [options]
+const char *const Usage = R"(Usage: servewatch [--demo] [--config FILE] [--db FILE] [--minimized]
+       servewatch COMMAND [options]
 
-Watches model-serving endpoints and explains why they fail.
+Watches model-serving endpoints and explains why they fail. Without a command: the dashboard
+(--demo watches built-in demo endpoints).
 
 Commands:
   run --config FILE        run the monitoring engine headless (agent): schedule, history, alerts
@@ -26,8 +29,33 @@ Run 'servewatch COMMAND --help' for a command's options.
 
 } // namespace
 
+namespace {
+
+bool isCommand(const char *arg)
+{
+    static const char *const commands[] = {"probe", "demo-server", "run", "check-config", "version", "--version", "help", "--help", "-h"};
+    for (const char *c : commands) {
+        if (qstrcmp(arg, c) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char **argv)
 {
+    // No command (or dashboard options such as --demo): the dashboard, which needs a display.
+    // The commands need none, so they run on a QCoreApplication.
+    if (argc < 2 || !isCommand(argv[1])) {
+        if (argc >= 2 && argv[1][0] != '-') {
+            QCoreApplication app(argc, argv);
+            QTextStream(stderr) << "servewatch: unknown command '" << argv[1] << "'\n\n" << Usage;
+            return sw::cli::ExitUsage;
+        }
+        return sw::cli::runDashboard(argc, argv);
+    }
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ServeWatch"));
     QCoreApplication::setOrganizationName(QStringLiteral("ServeWatch"));
@@ -35,7 +63,7 @@ int main(int argc, char **argv)
 
     QStringList args = QCoreApplication::arguments();
     args.removeFirst();
-    const QString command = args.isEmpty() ? QString() : args.takeFirst();
+    const QString command = args.takeFirst();
     if (command == QLatin1String("probe"))
         return sw::cli::runProbeCommand(args);
     if (command == QLatin1String("demo-server"))
@@ -48,11 +76,6 @@ int main(int argc, char **argv)
         QTextStream(stdout) << "ServeWatch " << SERVEWATCH_VERSION << "\n";
         return 0;
     }
-    if (command.isEmpty() || command == QLatin1String("help") || command == QLatin1String("--help")
-        || command == QLatin1String("-h")) {
-        QTextStream(stdout) << Usage;
-        return 0;
-    }
-    QTextStream(stderr) << "servewatch: unknown command '" << command << "'\n\n" << Usage;
-    return sw::cli::ExitUsage;
+    QTextStream(stdout) << Usage;
+    return 0;
 }

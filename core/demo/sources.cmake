@@ -10,3 +10,13 @@ target_sources(servewatch_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/demoscenario.cpp ${CMAKE_CURRENT_LIST_DIR}/demoscenario.h
     ${CMAKE_CURRENT_LIST_DIR}/demounreadpool.cpp ${CMAKE_CURRENT_LIST_DIR}/demounreadpool.h
 )
+target_sources(servewatch_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/demoenvironment.cpp ${CMAKE_CURRENT_LIST_DIR}/demoenvironment.h
+)
+qt_add_resources(servewatch_core "demodata"
+    PREFIX "/demo"
+    BASE "${PROJECT_SOURCE_DIR}/resources/demo"
+    FILES
+        ${PROJECT_SOURCE_DIR}/resources/demo/expired-demo.pem
+        ${PROJECT_SOURCE_DIR}/resources/demo/expired-demo.key
+)

@@ -164,6 +164,7 @@ void Monitor::applyConfig(const MonitorConfig &config)
         it = m_endpoints.erase(it);
     }
     updateServices();
+    emit configApplied();
 }
 
 void Monitor::loadCredential(Runtime &rt)

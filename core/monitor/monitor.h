@@ -99,6 +99,7 @@ signals:
     void networkSuspectChanged(bool suspect);
     void acknowledged(const QString &endpointId, const QString &note, const QDateTime &until);
     void allProbed();
+    void configApplied(); // at the end of applyConfig(): endpoints added, removed or changed
 
 private:
     struct Runtime;

@@ -51,7 +51,7 @@ void usePresets(Monitor &monitor, ProbeEngine &engine, const PresetRegistry &pre
     monitor.setRequestPreparer(
         [registry, cache, eng, mon](const EndpointConfig &e,
             const ProbeRequest &request,
-            std::function<void(std::optional<ProbeRequest>, const AttemptResult &)> done) {
+            const std::function<void(std::optional<ProbeRequest>, const AttemptResult &)> &done) {
             if (e.check != CheckKind::Inference || !registry->needsMetadataStep(e)) {
                 done(request, {});
                 return;

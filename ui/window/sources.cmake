@@ -1,1 +1,5 @@
-# sources of ui/window
+target_sources(servewatch_ui PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/dashboard.cpp ${CMAKE_CURRENT_LIST_DIR}/dashboard.h
+    ${CMAKE_CURRENT_LIST_DIR}/mainwindow.cpp ${CMAKE_CURRENT_LIST_DIR}/mainwindow.h
+    ${CMAKE_CURRENT_LIST_DIR}/firstrunpage.cpp ${CMAKE_CURRENT_LIST_DIR}/firstrunpage.h
+)

@@ -1,0 +1,57 @@
+#include "cli/dashboardcommand.h"
+
+#include "cli/exitcodes.h"
+#include "statusstyle.h"
+#include "window/dashboard.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QTextStream>
+
+namespace sw::cli {
+
+int runDashboard(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("ServeWatch"));
+    QApplication::setOrganizationName(QStringLiteral("ServeWatch"));
+    QApplication::setApplicationVersion(QStringLiteral(SERVEWATCH_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.servewatch.ServeWatch"));
+    QApplication::setWindowIcon(StatusStyle::appIcon());
+    QApplication::setQuitOnLastWindowClosed(false); // the tray keeps it running
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("The ServeWatch dashboard."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Watch the built-in demo endpoints (started locally)."));
+    const QCommandLineOption config({QStringLiteral("c"), QStringLiteral("config")}, QStringLiteral("The endpoints file."), QStringLiteral("FILE"));
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("FILE"));
+    const QCommandLineOption minimized(QStringLiteral("minimized"), QStringLiteral("Start in the tray."));
+    p.addOptions({help, demo, config, db, minimized});
+    if (!p.parse(QApplication::arguments())) {
+        QTextStream(stderr) << "servewatch: " << p.errorText() << "\nTry 'servewatch --help'.\n";
+        return ExitUsage;
+    }
+    if (p.isSet(help)) {
+        QTextStream(stdout) << p.helpText();
+        return ExitUp;
+    }
+
+    Dashboard dashboard;
+    Dashboard::Options o;
+    o.demo = p.isSet(demo);
+    o.configPath = p.value(config);
+    o.databasePath = p.value(db);
+    o.startHidden = p.isSet(minimized);
+    QString error;
+    if (!dashboard.start(o, &error)) {
+        QTextStream(stderr) << "servewatch: " << error << '\n';
+        QMessageBox::critical(nullptr, QStringLiteral("ServeWatch"), error);
+        return ExitConfigError;
+    }
+    QObject::connect(&dashboard, &Dashboard::quitRequested, &app, &QApplication::quit);
+    return QApplication::exec();
+}
+
+} // namespace sw::cli
