@@ -23,12 +23,18 @@ int runDashboard(int argc, char **argv)
 
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("The ServeWatch dashboard."));
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Watch the built-in demo endpoints (started locally)."));
-    const QCommandLineOption config({QStringLiteral("c"), QStringLiteral("config")}, QStringLiteral("The endpoints file."), QStringLiteral("FILE"));
-    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("FILE"));
-    const QCommandLineOption minimized(QStringLiteral("minimized"), QStringLiteral("Start in the tray."));
-    p.addOptions({help, demo, config, db, minimized});
+    const QCommandLineOption help(
+        { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+        QStringLiteral("Watch the built-in demo endpoints (started locally)."));
+    const QCommandLineOption config({ QStringLiteral("c"), QStringLiteral("config") },
+        QStringLiteral("The endpoints file."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption db(
+        QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("FILE"));
+    const QCommandLineOption minimized(
+        QStringLiteral("minimized"), QStringLiteral("Start in the tray."));
+    p.addOptions({ help, demo, config, db, minimized });
     if (!p.parse(QApplication::arguments())) {
         QTextStream(stderr) << "servewatch: " << p.errorText() << "\nTry 'servewatch --help'.\n";
         return ExitUsage;

@@ -1,8 +1,8 @@
 #include "cli/checkconfigcommand.h"
+#include "cli/dashboardcommand.h"
 #include "cli/demoservercommand.h"
 #include "cli/exitcodes.h"
 #include "cli/probecommand.h"
-#include "cli/dashboardcommand.h"
 #include "cli/runcommand.h"
 
 #include <QCoreApplication>
@@ -33,7 +33,15 @@ namespace {
 
 bool isCommand(const char *arg)
 {
-    static const char *const commands[] = {"probe", "demo-server", "run", "check-config", "version", "--version", "help", "--help", "-h"};
+    static const char *const commands[] = { "probe",
+        "demo-server",
+        "run",
+        "check-config",
+        "version",
+        "--version",
+        "help",
+        "--help",
+        "-h" };
     for (const char *c : commands) {
         if (qstrcmp(arg, c) == 0)
             return true;

@@ -11,7 +11,7 @@ build_packages=(
 # Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
 # for the DNS and no-network namespaces, ip (iproute2), clang-format and clang-tidy for
 # the lint stages.
-test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools)
+test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream dpkg-dev xvfb xauth imagemagick trayer dunst x11-utils)
 
 want=()
 for group in "${@:-build}"; do

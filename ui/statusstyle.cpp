@@ -27,7 +27,8 @@ QIcon icon(EndpointState state)
     static QHash<int, QIcon> cache;
     auto it = cache.find(int(state));
     if (it == cache.end())
-        it = cache.insert(int(state), QIcon(QStringLiteral(":/icons/status-%1.svg").arg(QString(stateId(state)))));
+        it = cache.insert(int(state),
+            QIcon(QStringLiteral(":/icons/status-%1.svg").arg(QString(stateId(state)))));
     return it.value();
 }
 
@@ -83,15 +84,19 @@ QString describe(EndpointState state)
     case EndpointState::Up:
         return QCoreApplication::translate("StatusStyle", "Answering as expected");
     case EndpointState::Degraded:
-        return QCoreApplication::translate("StatusStyle", "Answering, but slower than its latency SLO");
+        return QCoreApplication::translate(
+            "StatusStyle", "Answering, but slower than its latency SLO");
     case EndpointState::Pending:
-        return QCoreApplication::translate("StatusStyle", "Failing, not yet as often as the failure threshold");
+        return QCoreApplication::translate(
+            "StatusStyle", "Failing, not yet as often as the failure threshold");
     case EndpointState::Down:
-        return QCoreApplication::translate("StatusStyle", "Failing: the failure threshold was reached");
+        return QCoreApplication::translate(
+            "StatusStyle", "Failing: the failure threshold was reached");
     case EndpointState::Flapping:
         return QCoreApplication::translate("StatusStyle", "Switching between working and failing");
     case EndpointState::Maintenance:
-        return QCoreApplication::translate("StatusStyle", "In a maintenance window: probed, never alerted");
+        return QCoreApplication::translate(
+            "StatusStyle", "In a maintenance window: probed, never alerted");
     case EndpointState::Paused:
         return QCoreApplication::translate("StatusStyle", "Paused: not probed");
     case EndpointState::Unknown:
@@ -116,27 +121,48 @@ QColor classColor(FailureClass cls, const QPalette &palette)
 QString classTitle(FailureClass cls)
 {
     switch (cls) {
-    case FailureClass::Ok: return QCoreApplication::translate("StatusStyle", "OK");
-    case FailureClass::SlowResponse: return QCoreApplication::translate("StatusStyle", "Slow response");
-    case FailureClass::DnsFailure: return QCoreApplication::translate("StatusStyle", "DNS failure");
-    case FailureClass::ConnectionRefused: return QCoreApplication::translate("StatusStyle", "Connection refused");
-    case FailureClass::ConnectTimeout: return QCoreApplication::translate("StatusStyle", "Connect timeout");
-    case FailureClass::NetworkUnreachable: return QCoreApplication::translate("StatusStyle", "Network unreachable");
-    case FailureClass::ProxyError: return QCoreApplication::translate("StatusStyle", "Proxy error");
-    case FailureClass::TlsError: return QCoreApplication::translate("StatusStyle", "TLS error");
-    case FailureClass::ConnectionReset: return QCoreApplication::translate("StatusStyle", "Connection reset");
-    case FailureClass::ReadTimeout: return QCoreApplication::translate("StatusStyle", "Read timeout");
-    case FailureClass::TooManyRedirects: return QCoreApplication::translate("StatusStyle", "Too many redirects");
-    case FailureClass::RedirectRefused: return QCoreApplication::translate("StatusStyle", "Redirect refused");
-    case FailureClass::HttpAuth: return QCoreApplication::translate("StatusStyle", "HTTP 401/403");
-    case FailureClass::HttpNotFound: return QCoreApplication::translate("StatusStyle", "HTTP 404");
-    case FailureClass::HttpRateLimited: return QCoreApplication::translate("StatusStyle", "HTTP 429");
-    case FailureClass::HttpClientError: return QCoreApplication::translate("StatusStyle", "HTTP 4xx");
-    case FailureClass::HttpBadGateway: return QCoreApplication::translate("StatusStyle", "HTTP 502");
-    case FailureClass::HttpUnavailable: return QCoreApplication::translate("StatusStyle", "HTTP 503");
-    case FailureClass::HttpGatewayTimeout: return QCoreApplication::translate("StatusStyle", "HTTP 504");
-    case FailureClass::HttpServerError: return QCoreApplication::translate("StatusStyle", "HTTP 5xx");
-    case FailureClass::InvalidResponse: return QCoreApplication::translate("StatusStyle", "Invalid response");
+    case FailureClass::Ok:
+        return QCoreApplication::translate("StatusStyle", "OK");
+    case FailureClass::SlowResponse:
+        return QCoreApplication::translate("StatusStyle", "Slow response");
+    case FailureClass::DnsFailure:
+        return QCoreApplication::translate("StatusStyle", "DNS failure");
+    case FailureClass::ConnectionRefused:
+        return QCoreApplication::translate("StatusStyle", "Connection refused");
+    case FailureClass::ConnectTimeout:
+        return QCoreApplication::translate("StatusStyle", "Connect timeout");
+    case FailureClass::NetworkUnreachable:
+        return QCoreApplication::translate("StatusStyle", "Network unreachable");
+    case FailureClass::ProxyError:
+        return QCoreApplication::translate("StatusStyle", "Proxy error");
+    case FailureClass::TlsError:
+        return QCoreApplication::translate("StatusStyle", "TLS error");
+    case FailureClass::ConnectionReset:
+        return QCoreApplication::translate("StatusStyle", "Connection reset");
+    case FailureClass::ReadTimeout:
+        return QCoreApplication::translate("StatusStyle", "Read timeout");
+    case FailureClass::TooManyRedirects:
+        return QCoreApplication::translate("StatusStyle", "Too many redirects");
+    case FailureClass::RedirectRefused:
+        return QCoreApplication::translate("StatusStyle", "Redirect refused");
+    case FailureClass::HttpAuth:
+        return QCoreApplication::translate("StatusStyle", "HTTP 401/403");
+    case FailureClass::HttpNotFound:
+        return QCoreApplication::translate("StatusStyle", "HTTP 404");
+    case FailureClass::HttpRateLimited:
+        return QCoreApplication::translate("StatusStyle", "HTTP 429");
+    case FailureClass::HttpClientError:
+        return QCoreApplication::translate("StatusStyle", "HTTP 4xx");
+    case FailureClass::HttpBadGateway:
+        return QCoreApplication::translate("StatusStyle", "HTTP 502");
+    case FailureClass::HttpUnavailable:
+        return QCoreApplication::translate("StatusStyle", "HTTP 503");
+    case FailureClass::HttpGatewayTimeout:
+        return QCoreApplication::translate("StatusStyle", "HTTP 504");
+    case FailureClass::HttpServerError:
+        return QCoreApplication::translate("StatusStyle", "HTTP 5xx");
+    case FailureClass::InvalidResponse:
+        return QCoreApplication::translate("StatusStyle", "Invalid response");
     }
     return QString(classId(cls));
 }

@@ -30,14 +30,16 @@ EndpointConfig endpoint(const QString &id, const QString &name, const QUrl &url,
     return e;
 }
 
-EndpointConfig predictEndpoint(const QString &id, const QString &name, const QUrl &base, int intervalMs)
+EndpointConfig predictEndpoint(
+    const QString &id, const QString &name, const QUrl &base, int intervalMs)
 {
-    EndpointConfig e = endpoint(id, name, QUrl(base.toString() + QStringLiteral("/predict")), intervalMs);
+    EndpointConfig e
+        = endpoint(id, name, QUrl(base.toString() + QStringLiteral("/predict")), intervalMs);
     e.check = CheckKind::Inference;
     e.method = "POST";
     e.body = R"({"instances": [[5.1, 3.5, 1.4, 0.2]]})";
     e.bodyGiven = true;
-    e.requiredPointers = {QStringLiteral("/predictions")};
+    e.requiredPointers = { QStringLiteral("/predictions") };
     return e;
 }
 
@@ -52,8 +54,7 @@ quint16 freePort()
 
 DemoEnvironment::DemoEnvironment(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 DemoEnvironment::~DemoEnvironment() = default;
 
@@ -63,7 +64,8 @@ DemoServer *DemoEnvironment::addServer(const QString &scenario, bool tls, QStrin
     DemoServer::Options o;
     o.scenario = scenario;
     if (tls) {
-        QFile cf(QStringLiteral(":/demo/expired-demo.pem")), kf(QStringLiteral(":/demo/expired-demo.key"));
+        QFile cf(QStringLiteral(":/demo/expired-demo.pem")),
+            kf(QStringLiteral(":/demo/expired-demo.key"));
         if (!cf.open(QIODevice::ReadOnly) || !kf.open(QIODevice::ReadOnly)) {
             *error = QStringLiteral("the demo's expired certificate is missing from the resources");
             return nullptr;
@@ -93,49 +95,73 @@ bool DemoEnvironment::start(QString *error)
         return false;
 
     QList<EndpointConfig> &eps = m_config.endpoints;
-    EndpointConfig recommender = predictEndpoint(QStringLiteral("recommender"), QStringLiteral("Recommender /predict"), healthy->baseUrl(), 5000);
-    recommender.tags = {QStringLiteral("prod")};
+    EndpointConfig recommender = predictEndpoint(QStringLiteral("recommender"),
+        QStringLiteral("Recommender /predict"),
+        healthy->baseUrl(),
+        5000);
+    recommender.tags = { QStringLiteral("prod") };
     eps << recommender;
 
-    EndpointConfig chatA = endpoint(QStringLiteral("chat-a"), QStringLiteral("Chat LLM (replica A)"),
-                                    QUrl(healthy->baseUrl().toString() + QStringLiteral("/health")), 4000);
+    EndpointConfig chatA = endpoint(QStringLiteral("chat-a"),
+        QStringLiteral("Chat LLM (replica A)"),
+        QUrl(healthy->baseUrl().toString() + QStringLiteral("/health")),
+        4000);
     chatA.service = QStringLiteral("chat");
     chatA.role = QStringLiteral("primary");
-    chatA.tags = {QStringLiteral("prod"), QStringLiteral("gpu")};
-    EndpointConfig chatB = endpoint(QStringLiteral("chat-b"), QStringLiteral("Chat LLM (replica B)"),
-                                    QUrl(replicaDown->baseUrl().toString() + QStringLiteral("/health")), 4000);
+    chatA.tags = { QStringLiteral("prod"), QStringLiteral("gpu") };
+    EndpointConfig chatB = endpoint(QStringLiteral("chat-b"),
+        QStringLiteral("Chat LLM (replica B)"),
+        QUrl(replicaDown->baseUrl().toString() + QStringLiteral("/health")),
+        4000);
     chatB.service = QStringLiteral("chat");
     chatB.role = QStringLiteral("replica");
-    chatB.tags = {QStringLiteral("prod"), QStringLiteral("gpu")};
+    chatB.tags = { QStringLiteral("prod"), QStringLiteral("gpu") };
     eps << chatA << chatB;
 
-    EndpointConfig slowEp = predictEndpoint(QStringLiteral("ranker"), QStringLiteral("Ranker (slow)"), slow->baseUrl(), 5000);
+    EndpointConfig slowEp = predictEndpoint(
+        QStringLiteral("ranker"), QStringLiteral("Ranker (slow)"), slow->baseUrl(), 5000);
     slowEp.sloMs = 300;
-    slowEp.tags = {QStringLiteral("prod")};
+    slowEp.tags = { QStringLiteral("prod") };
     eps << slowEp;
 
-    EndpointConfig flap = predictEndpoint(QStringLiteral("fraud"), QStringLiteral("Fraud scorer (flapping)"), flapping->baseUrl(), 2000);
+    EndpointConfig flap = predictEndpoint(QStringLiteral("fraud"),
+        QStringLiteral("Fraud scorer (flapping)"),
+        flapping->baseUrl(),
+        2000);
     flap.failureThreshold = 1;
     flap.successThreshold = 1;
     eps << flap;
 
-    EndpointConfig triton = predictEndpoint(QStringLiteral("vision"), QStringLiteral("Vision model (loading)"), loading->baseUrl(), 3000);
-    triton.tags = {QStringLiteral("gpu")};
+    EndpointConfig triton = predictEndpoint(QStringLiteral("vision"),
+        QStringLiteral("Vision model (loading)"),
+        loading->baseUrl(),
+        3000);
+    triton.tags = { QStringLiteral("gpu") };
     eps << triton;
 
-    EndpointConfig tgi = predictEndpoint(QStringLiteral("summarizer"), QStringLiteral("Summarizer (overloaded)"), overloaded->baseUrl(), 5000);
+    EndpointConfig tgi = predictEndpoint(QStringLiteral("summarizer"),
+        QStringLiteral("Summarizer (overloaded)"),
+        overloaded->baseUrl(),
+        5000);
     eps << tgi;
 
-    EndpointConfig refused = predictEndpoint(QStringLiteral("embeddings"), QStringLiteral("Embeddings (not running)"),
-                                             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(freePort())), 5000);
+    EndpointConfig refused = predictEndpoint(QStringLiteral("embeddings"),
+        QStringLiteral("Embeddings (not running)"),
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(freePort())),
+        5000);
     eps << refused;
 
-    EndpointConfig tls = endpoint(QStringLiteral("gateway"), QStringLiteral("Model gateway (expired TLS)"),
-                                  QUrl(QStringLiteral("https://127.0.0.1:%1/health").arg(expired->port())), 6000);
-    tls.tags = {QStringLiteral("prod")};
+    EndpointConfig tls = endpoint(QStringLiteral("gateway"),
+        QStringLiteral("Model gateway (expired TLS)"),
+        QUrl(QStringLiteral("https://127.0.0.1:%1/health").arg(expired->port())),
+        6000);
+    tls.tags = { QStringLiteral("prod") };
     eps << tls;
 
-    EndpointConfig paused = predictEndpoint(QStringLiteral("staging"), QStringLiteral("Staging model (paused)"), healthy->baseUrl(), 5000);
+    EndpointConfig paused = predictEndpoint(QStringLiteral("staging"),
+        QStringLiteral("Staging model (paused)"),
+        healthy->baseUrl(),
+        5000);
     paused.paused = true;
     eps << paused;
 

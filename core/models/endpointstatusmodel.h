@@ -92,7 +92,8 @@ private:
     QVariant endpointData(const Item &it, int column, int role) const;
     QVariant groupData(const Item &it, int column, int role) const;
     QVariant sortKey(const Item &it, int column) const;
-    void requestUptime(const Item &it) const;
+    void requestUptime(const Item &it) const; // a view asked: compute when stale
+    void enqueueUptime(const Item &it) const;
 
     void syncStructure();
     void fillFromStatus(Item &it, const EndpointStatus &status);

@@ -2,7 +2,6 @@
 
 #include "report/redact.h"
 
-#include <QRegularExpression>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -182,8 +181,7 @@ QString requestSection(const ProbeRequest &req)
 QString tlsSection(const TlsInfo &tls)
 {
     QString out;
-    out += QStringLiteral("- Protocol: %1, cipher %2\n")
-               .arg(cell(tls.protocol), cell(tls.cipher));
+    out += QStringLiteral("- Protocol: %1, cipher %2\n").arg(cell(tls.protocol), cell(tls.cipher));
     if (!tls.peerSubject.isEmpty())
         out += QStringLiteral("- Certificate: %1, issued by %2, valid until %3\n")
                    .arg(tls.peerSubject, tls.peerIssuer, utcText(tls.peerNotAfter));
@@ -272,8 +270,7 @@ QString formatMarkdown(const ProbeReport &report, const QString &endpointName)
     if (!r.connectedAddress.isEmpty())
         out += QStringLiteral("| Connected to | %1 |\n").arg(cell(r.connectedAddress));
     if (!r.proxyUsed.isEmpty())
-        out += QStringLiteral("| Proxy | %1 |\n")
-                   .arg(cell(Redact::urlString(QUrl(r.proxyUsed))));
+        out += QStringLiteral("| Proxy | %1 |\n").arg(cell(Redact::urlString(QUrl(r.proxyUsed))));
     out += QLatin1Char('\n');
 
     if (!r.message.isEmpty())

@@ -45,8 +45,7 @@ QList<ChannelConfig> withDesktop(QList<ChannelConfig> channels)
 
 Dashboard::Dashboard(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 Dashboard::~Dashboard()
 {
@@ -63,7 +62,8 @@ Dashboard::~Dashboard()
 
 QString Dashboard::defaultConfigPath()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(QStringLiteral("servewatch.json"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+        .filePath(QStringLiteral("servewatch.json"));
 }
 
 bool Dashboard::start(const Options &options, QString *error)
@@ -112,8 +112,9 @@ bool Dashboard::start(const Options &options, QString *error)
         }
     }
     if (dbPath.isEmpty())
-        dbPath = m_watcher && !m_watcher->current().settings.databasePath.isEmpty() ? m_watcher->current().settings.databasePath
-                                                                                    : HistoryStore::defaultDatabasePath();
+        dbPath = m_watcher && !m_watcher->current().settings.databasePath.isEmpty()
+            ? m_watcher->current().settings.databasePath
+            : HistoryStore::defaultDatabasePath();
     openHistory(dbPath);
 
     m_model = std::make_unique<EndpointStatusModel>(*m_monitor, m_history.get());
@@ -125,18 +126,39 @@ bool Dashboard::start(const Options &options, QString *error)
     m_notifications->setNotifyDegraded(prefs.notifyOnDegraded);
     if (prefs.muteUntil.isValid())
         m_notifications->setMuteUntil(prefs.muteUntil);
-    connect(m_dispatcher.get(), &AlertDispatcher::desktopNotification, m_notifications.get(), &NotificationCenter::notify);
-    connect(m_monitor.get(), &Monitor::alertRaised, m_dispatcher.get(), [this](const AlertEvent &e) { m_dispatcher->dispatch(e); });
+    connect(m_dispatcher.get(),
+        &AlertDispatcher::desktopNotification,
+        m_notifications.get(),
+        &NotificationCenter::notify);
+    connect(
+        m_monitor.get(), &Monitor::alertRaised, m_dispatcher.get(), [this](const AlertEvent &e) {
+            m_dispatcher->dispatch(e);
+        });
 
     m_window = std::make_unique<MainWindow>(m_ctx, this);
     m_tray = std::make_unique<TrayController>(*m_monitor, *m_notifications);
     m_tray->setWindow(m_window.get());
     m_window->setTrayAvailable(m_tray->isAvailable());
     m_window->setHistoryNote(m_historyNote);
-    connect(m_tray.get(), &TrayController::openEndpointRequested, m_window.get(), &MainWindow::showEndpoint);
-    connect(m_notifications.get(), &NotificationCenter::openEndpointRequested, m_window.get(), &MainWindow::showEndpoint);
+    connect(m_tray.get(),
+        &TrayController::openEndpointRequested,
+        m_window.get(),
+        &MainWindow::showEndpoint);
+    connect(m_notifications.get(),
+        &NotificationCenter::openEndpointRequested,
+        m_window.get(),
+        &MainWindow::showEndpoint);
     connect(m_tray.get(), &TrayController::quitRequested, this, &Dashboard::quitRequested);
     connect(m_window.get(), &MainWindow::quitRequested, this, &Dashboard::quitRequested);
+    connect(m_window.get(), &MainWindow::preferencesChanged, this, [this] {
+        QSettings s;
+        const Preferences p = Preferences::load(s);
+        m_notifications->setEnabled(p.notificationsEnabled);
+        m_notifications->setSoundEnabled(p.notifySounds);
+        m_notifications->setNotifyDegraded(p.notifyOnDegraded);
+        if (p.muteUntil.isValid())
+            m_notifications->setMuteUntil(p.muteUntil);
+    });
     connect(m_window.get(), &MainWindow::demoRequested, this, [this] {
         QString err;
         if (!startDemo(&err))
@@ -172,14 +194,18 @@ bool Dashboard::openConfig(const QString &path, QString *error)
     m_ctx.configWatcher = m_watcher.get();
     m_ctx.configPath = path;
     connect(m_watcher.get(), &ConfigWatcher::configChanged, this, &Dashboard::applyConfig);
-    connect(m_watcher.get(), &ConfigWatcher::configRejected, this, [this](const QList<ConfigError> &errors) {
-        if (!m_window)
-            return;
-        QStringList lines;
-        for (const ConfigError &e : errors)
-            lines << e.toString();
-        m_window->showMessage(tr("The edited config was rejected; the running one stays.\n%1").arg(lines.join(QLatin1Char('\n'))));
-    });
+    connect(m_watcher.get(),
+        &ConfigWatcher::configRejected,
+        this,
+        [this](const QList<ConfigError> &errors) {
+            if (!m_window)
+                return;
+            QStringList lines;
+            for (const ConfigError &e : errors)
+                lines << e.toString();
+            m_window->showMessage(tr("The edited config was rejected; the running one stays.\n%1")
+                                      .arg(lines.join(QLatin1Char('\n'))));
+        });
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "appcontext.h"
+#include "config/endpointconfig.h"
 
 #include <QObject>
 #include <QString>

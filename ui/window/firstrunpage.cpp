@@ -18,12 +18,13 @@ FirstRunPage::FirstRunPage(QWidget *parent)
     icon->setAlignment(Qt::AlignCenter);
     auto *title = new QLabel(tr("<h2>Welcome to ServeWatch</h2>"), this);
     title->setAlignment(Qt::AlignCenter);
-    auto *text = new QLabel(tr("ServeWatch probes your model-serving endpoints — <tt>/predict</tt>, KServe, Triton, "
-                               "vLLM, TorchServe and their kin — and when one breaks it tells you <b>what</b> broke, "
-                               "<b>why</b> it most likely broke and <b>what to do</b> about it.<br><br>"
-                               "Start with the built-in demo to see every feature within a minute, or add your first "
-                               "endpoint."),
-                            this);
+    auto *text = new QLabel(
+        tr("ServeWatch probes your model-serving endpoints — <tt>/predict</tt>, KServe, Triton, "
+           "vLLM, TorchServe and their kin — and when one breaks it tells you <b>what</b> broke, "
+           "<b>why</b> it most likely broke and <b>what to do</b> about it.<br><br>"
+           "Start with the built-in demo to see every feature within a minute, or add your first "
+           "endpoint."),
+        this);
     text->setWordWrap(true);
     text->setAlignment(Qt::AlignCenter);
     text->setMaximumWidth(560);

@@ -5,6 +5,7 @@
 #include "detail/detailpane.h"
 #include "dialogs/endpointactions.h"
 #include "dialogs/endpointeditordialog.h"
+#include "dialogs/preferences.h"
 #include "dialogs/preferencesdialog.h"
 #include "dialogs/resenddialog.h"
 #include "list/endpointlistwidget.h"
@@ -60,14 +61,17 @@ MainWindow::MainWindow(const AppContext &context, Dashboard *dashboard, QWidget 
     buildActions();
     buildMenus();
 
-    connect(m_list, &EndpointListWidget::currentEndpointChanged, m_detail, &DetailPane::showEndpoint);
+    connect(
+        m_list, &EndpointListWidget::currentEndpointChanged, m_detail, &DetailPane::showEndpoint);
     connect(m_list, &EndpointListWidget::currentEndpointChanged, this, [this](const QString &id) {
         const bool has = !id.isEmpty();
-        for (const char *name : {"resend", "edit", "duplicate", "delete", "probeNow"})
+        for (const char *name : { "resend", "edit", "duplicate", "delete", "probeNow" })
             m_actions.value(QLatin1String(name))->setEnabled(has);
     });
     connect(m_list, &EndpointListWidget::activated, this, &MainWindow::resend);
-    connect(m_list, &EndpointListWidget::probeNowRequested, this, [this](const QString &id) { m_ctx.monitor->probeNow(id); });
+    connect(m_list, &EndpointListWidget::probeNowRequested, this, [this](const QString &id) {
+        m_ctx.monitor->probeNow(id);
+    });
     connect(m_list, &EndpointListWidget::pauseToggled, this, [this](const QString &id) {
         const auto s = m_ctx.monitor->status(id);
         if (s && s->state == EndpointState::Paused)
@@ -97,41 +101,86 @@ QAction *MainWindow::action(const QString &name) const
 
 void MainWindow::buildActions()
 {
-    auto make = [this](const char *name, const QString &text, const QKeySequence &key, const QString &tip) {
-        auto *a = new QAction(text, this);
-        a->setObjectName(QLatin1String(name));
-        if (!key.isEmpty())
-            a->setShortcut(key);
-        a->setToolTip(tip);
-        a->setStatusTip(tip);
-        m_actions.insert(QLatin1String(name), a);
-        return a;
-    };
+    auto make =
+        [this](const char *name, const QString &text, const QKeySequence &key, const QString &tip) {
+            auto *a = new QAction(text, this);
+            a->setObjectName(QLatin1String(name));
+            if (!key.isEmpty())
+                a->setShortcut(key);
+            a->setToolTip(tip);
+            a->setStatusTip(tip);
+            m_actions.insert(QLatin1String(name), a);
+            return a;
+        };
     connect(make("add", tr("&Add endpoint…"), QKeySequence::New, tr("Add an endpoint to watch")),
-            &QAction::triggered, this, &MainWindow::addEndpoint);
-    connect(make("edit", tr("&Edit…"), QKeySequence(Qt::CTRL | Qt::Key_E), tr("Edit the selected endpoint")),
-            &QAction::triggered, this, [this] { editEndpoint(currentId()); });
-    connect(make("duplicate", tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D), tr("Copy the selected endpoint")),
-            &QAction::triggered, this, [this] { duplicateEndpoint(currentId()); });
-    connect(make("delete", tr("&Delete"), QKeySequence::Delete, tr("Stop watching the selected endpoint")),
-            &QAction::triggered, this, [this] { deleteEndpoint(currentId()); });
-    connect(make("resend", tr("&Resend test request…"), QKeySequence(Qt::CTRL | Qt::Key_R),
-                 tr("Send the selected endpoint's request again, with retries and backoff")),
-            &QAction::triggered, this, [this] { resend(currentId()); });
-    connect(make("probeNow", tr("Probe &now"), QKeySequence(Qt::Key_F5), tr("Probe the selected endpoint now")),
-            &QAction::triggered, this, [this] { m_ctx.monitor->probeNow(currentId()); });
-    connect(make("probeAll", tr("Probe &all now"), QKeySequence(Qt::SHIFT | Qt::Key_F5), tr("Probe every endpoint now")),
-            &QAction::triggered, this, [this] { m_ctx.monitor->probeAll(); });
-    QAction *pauseAll = make("pauseAll", tr("&Pause all"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), tr("Pause or resume every endpoint"));
+        &QAction::triggered,
+        this,
+        &MainWindow::addEndpoint);
+    connect(make("edit",
+                tr("&Edit…"),
+                QKeySequence(Qt::CTRL | Qt::Key_E),
+                tr("Edit the selected endpoint")),
+        &QAction::triggered,
+        this,
+        [this] { editEndpoint(currentId()); });
+    connect(make("duplicate",
+                tr("D&uplicate"),
+                QKeySequence(Qt::CTRL | Qt::Key_D),
+                tr("Copy the selected endpoint")),
+        &QAction::triggered,
+        this,
+        [this] { duplicateEndpoint(currentId()); });
+    connect(make("delete",
+                tr("&Delete"),
+                QKeySequence::Delete,
+                tr("Stop watching the selected endpoint")),
+        &QAction::triggered,
+        this,
+        [this] { deleteEndpoint(currentId()); });
+    connect(make("resend",
+                tr("&Resend test request…"),
+                QKeySequence(Qt::CTRL | Qt::Key_R),
+                tr("Send the selected endpoint's request again, with retries and backoff")),
+        &QAction::triggered,
+        this,
+        [this] { resend(currentId()); });
+    connect(make("probeNow",
+                tr("Probe &now"),
+                QKeySequence(Qt::Key_F5),
+                tr("Probe the selected endpoint now")),
+        &QAction::triggered,
+        this,
+        [this] { m_ctx.monitor->probeNow(currentId()); });
+    connect(make("probeAll",
+                tr("Probe &all now"),
+                QKeySequence(Qt::SHIFT | Qt::Key_F5),
+                tr("Probe every endpoint now")),
+        &QAction::triggered,
+        this,
+        [this] { m_ctx.monitor->probeAll(); });
+    QAction *pauseAll = make("pauseAll",
+        tr("&Pause all"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+        tr("Pause or resume every endpoint"));
     pauseAll->setCheckable(true);
-    connect(pauseAll, &QAction::toggled, this, [this](bool paused) { m_ctx.monitor->pauseAll(paused); });
-    connect(make("preferences", tr("Pre&ferences…"), QKeySequence::Preferences, tr("Notifications, sounds, retention, data location")),
-            &QAction::triggered, this, &MainWindow::openPreferences);
-    connect(make("quit", tr("&Quit"), QKeySequence::Quit, tr("Quit ServeWatch")), &QAction::triggered, this, [this] {
-        m_quitting = true;
-        emit quitRequested();
+    connect(pauseAll, &QAction::toggled, this, [this](bool paused) {
+        m_ctx.monitor->pauseAll(paused);
     });
-    for (const char *name : {"resend", "edit", "duplicate", "delete", "probeNow"})
+    connect(make("preferences",
+                tr("Pre&ferences…"),
+                QKeySequence::Preferences,
+                tr("Notifications, sounds, retention, data location")),
+        &QAction::triggered,
+        this,
+        &MainWindow::openPreferences);
+    connect(make("quit", tr("&Quit"), QKeySequence::Quit, tr("Quit ServeWatch")),
+        &QAction::triggered,
+        this,
+        [this] {
+            m_quitting = true;
+            emit quitRequested();
+        });
+    for (const char *name : { "resend", "edit", "duplicate", "delete", "probeNow" })
         m_actions.value(QLatin1String(name))->setEnabled(false);
 
     QToolBar *tb = addToolBar(tr("Main"));
@@ -153,18 +202,18 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(m_actions.value(QStringLiteral("quit")));
     QMenu *ep = menuBar()->addMenu(tr("&Endpoint"));
-    for (const char *name : {"add", "edit", "duplicate", "delete"})
+    for (const char *name : { "add", "edit", "duplicate", "delete" })
         ep->addAction(m_actions.value(QLatin1String(name)));
     ep->addSeparator();
-    for (const char *name : {"resend", "probeNow", "probeAll", "pauseAll"})
+    for (const char *name : { "resend", "probeNow", "probeAll", "pauseAll" })
         ep->addAction(m_actions.value(QLatin1String(name)));
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ServeWatch"), this, [this] {
         QMessageBox::about(this,
-                           tr("About ServeWatch"),
-                           tr("<h3>ServeWatch %1</h3><p>Watches model-serving endpoints and tells you what broke, "
-                              "why it most likely broke and what to do about it.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
+            tr("About ServeWatch"),
+            tr("<h3>ServeWatch %1</h3><p>Watches model-serving endpoints and tells you what broke, "
+               "why it most likely broke and what to do about it.</p>")
+                .arg(QCoreApplication::applicationVersion()));
     });
 }
 
@@ -204,6 +253,16 @@ void MainWindow::configApplied()
 {
     updatePage();
     updateStatus();
+    // Something is always shown on the right: the first endpoint until the user picks one.
+    const QList<EndpointConfig> &eps = m_ctx.monitor->config().endpoints;
+    if (currentId().isEmpty() && !eps.isEmpty())
+        QMetaObject::invokeMethod(
+            this,
+            [this, id = eps.first().id] {
+                if (currentId().isEmpty())
+                    m_list->selectEndpoint(id);
+            },
+            Qt::QueuedConnection);
 }
 
 void MainWindow::contextChanged()
@@ -220,8 +279,11 @@ void MainWindow::updatePage()
 void MainWindow::updateStatus()
 {
     if (m_ctx.monitor->networkSuspect()) {
-        m_networkLabel->setText(tr("⚠ This machine's network seems down: endpoint failures may not be theirs"));
-        m_networkLabel->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(StatusStyle::color(EndpointState::Down, palette()).name()));
+        m_networkLabel->setText(
+            tr("⚠ This machine's network seems down: endpoint failures may not be theirs"));
+        m_networkLabel->setStyleSheet(
+            QStringLiteral("color: %1; font-weight: bold")
+                .arg(StatusStyle::color(EndpointState::Down, palette()).name()));
     } else {
         m_networkLabel->clear();
     }
@@ -256,7 +318,8 @@ void MainWindow::duplicateEndpoint(const QString &id)
         return;
     auto *dlg = new EndpointEditorDialog(m_ctx, this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
-    dlg->setEndpoint(sw::duplicateEndpoint(m_ctx.configWatcher->current(), id), /*isNew=*/true);
+    dlg->setEndpoint(
+        sw::duplicateEndpoint(m_ctx.configWatcher->current(), id)); // a new id: added on save
     dlg->open();
 }
 
@@ -266,7 +329,9 @@ void MainWindow::deleteEndpoint(const QString &id)
         return;
     const auto s = m_ctx.monitor->status(id);
     const QString name = s ? s->config.name : id;
-    if (QMessageBox::question(this, tr("Delete endpoint"), tr("Stop watching “%1” and remove it from the config?").arg(name))
+    if (QMessageBox::question(this,
+            tr("Delete endpoint"),
+            tr("Stop watching “%1” and remove it from the config?").arg(name))
         != QMessageBox::Yes)
         return;
     QString error;
@@ -287,8 +352,14 @@ void MainWindow::resend(const QString &id)
 
 void MainWindow::openPreferences()
 {
-    auto *dlg = new PreferencesDialog(this);
+    QSettings settings;
+    auto *dlg = new PreferencesDialog(Preferences::load(settings), this);
     dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] {
+        QSettings s;
+        dlg->preferences().save(s);
+        emit preferencesChanged();
+    });
     dlg->open();
 }
 
@@ -310,7 +381,9 @@ void MainWindow::restoreLayout()
             visible = true;
     }
     if (!visible || geometry.isEmpty()) {
-        const QRect avail = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry() : QRect(0, 0, 1280, 800);
+        const QRect avail = QGuiApplication::primaryScreen()
+            ? QGuiApplication::primaryScreen()->availableGeometry()
+            : QRect(0, 0, 1280, 800);
         resize(qMin(1280, avail.width() - 40), qMin(820, avail.height() - 40));
         move(avail.center() - rect().center());
     }
@@ -338,7 +411,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
     QSettings settings;
-    const bool closeToTray = settings.value(QStringLiteral("closeToTray"), true).toBool();
+    const bool closeToTray = Preferences::load(settings).closeToTray;
     if (!m_quitting && m_trayAvailable && closeToTray) {
         hide();
         event->ignore();

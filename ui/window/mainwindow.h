@@ -32,7 +32,7 @@ public:
     void setHistoryNote(const QString &note);
     void showMessage(const QString &message);
     void showEndpoint(const QString &id);
-    void configApplied();  // the endpoints changed
+    void configApplied(); // the endpoints changed
     void contextChanged(); // e.g. the demo started from the first-run page
 
     // For tests: the parts.
@@ -43,6 +43,7 @@ public:
 signals:
     void quitRequested();
     void demoRequested();
+    void preferencesChanged(); // saved in QSettings
 
 protected:
     void closeEvent(QCloseEvent *event) override;
