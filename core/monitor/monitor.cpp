@@ -17,6 +17,8 @@
 #include <QJsonDocument>
 #include <QNetworkInformation>
 
+#include <utility>
+
 namespace sw {
 
 struct Monitor::Runtime {
@@ -268,9 +270,21 @@ void Monitor::resume(const QString &id)
 
 void Monitor::pauseAll(bool paused)
 {
-    const QStringList ids = m_endpoints.keys();
-    for (const QString &id : ids)
-        paused ? pause(id) : resume(id);
+    // Resuming all resumes what pausing all paused: an endpoint paused on its own (in the config
+    // or by hand) before stays paused.
+    if (paused) {
+        const QStringList ids = m_endpoints.keys();
+        for (const QString &id : ids) {
+            if (m_endpoints.value(id)->cfg.paused)
+                continue;
+            m_pausedByAll.insert(id);
+            pause(id);
+        }
+    } else {
+        const QSet<QString> ids = std::exchange(m_pausedByAll, {});
+        for (const QString &id : ids)
+            resume(id);
+    }
 }
 
 void Monitor::probeNow(const QString &id)

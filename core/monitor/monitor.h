@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <functional>
 #include <memory>
@@ -136,6 +137,7 @@ private:
     QPointer<SecretStore> m_secrets;
     bool m_followUpsEnabled = true;
     bool m_networkSuspect = false;
+    QSet<QString> m_pausedByAll; // what pauseAll(true) paused, for pauseAll(false)
     bool m_osOffline = false;
     bool m_started = false;
     int m_oncePending = -1;

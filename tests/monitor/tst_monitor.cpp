@@ -67,6 +67,7 @@ private slots:
     void networkSuspectIsOneEvent();
     void failoverGroup();
     void runOnceProbesEachActiveEndpoint();
+    void resumeAllKeepsOwnPauses();
     void certificateExpiryWarning();
     void liveReconfigureKeepsState();
 
@@ -375,6 +376,35 @@ void TestMonitor::runOnceProbesEachActiveEndpoint()
     QVERIFY(done.wait(3000));
     QCOMPARE(
         exitCodeFor(monitor.worstState()), 2); // one failure: pending counts as down for --once
+}
+
+void TestMonitor::resumeAllKeepsOwnPauses()
+{
+    Monitor monitor(m_engine);
+    MonitorConfig cfg;
+    for (const char *id : { "a", "b", "configured", "byhand" }) {
+        EndpointConfig e = endpoint(QLatin1String(id),
+            QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")),
+            60000);
+        e.paused = QLatin1String(id) == QLatin1String("configured");
+        cfg.endpoints << e;
+    }
+    monitor.applyConfig(cfg);
+    monitor.pause(QStringLiteral("byhand"));
+    const auto state = [&](const char *id) {
+        return monitor.status(QLatin1String(id))->state;
+    };
+
+    monitor.pauseAll(true);
+    for (const char *id : { "a", "b", "configured", "byhand" })
+        QCOMPARE(state(id), EndpointState::Paused);
+    monitor.pauseAll(false);
+    QVERIFY(state("a") != EndpointState::Paused);
+    QVERIFY(state("b") != EndpointState::Paused);
+    QCOMPARE(state("configured"), EndpointState::Paused);
+    QCOMPARE(state("byhand"), EndpointState::Paused);
+    monitor.pauseAll(false); // nothing left to resume
+    QCOMPARE(state("byhand"), EndpointState::Paused);
 }
 
 void TestMonitor::certificateExpiryWarning()

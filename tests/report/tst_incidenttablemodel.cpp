@@ -68,7 +68,8 @@ QList<QStringList> parseCsv(const QByteArray &data)
         } else if (c == QLatin1Char(',')) {
             row << field;
             field.clear();
-        } else if (c == QLatin1Char('\r') && i + 1 < text.size() && text.at(i + 1) == QLatin1Char('\n')) {
+        } else if (c == QLatin1Char('\r') && i + 1 < text.size()
+            && text.at(i + 1) == QLatin1Char('\n')) {
             row << field;
             field.clear();
             rows << row;
@@ -103,7 +104,8 @@ void TestIncidentTableModel::columnsAndRoles()
     model.setIncidents(sample(), utc(6, 9));
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.columnCount(), int(IncidentColumn::COUNT));
-    QCOMPARE(model.headerData(IncidentColumn::Start, Qt::Horizontal).toString(), QStringLiteral("Start"));
+    QCOMPARE(model.headerData(IncidentColumn::Start, Qt::Horizontal).toString(),
+        QStringLiteral("Start"));
     QCOMPARE(model.headerData(IncidentColumn::TopCause, Qt::Horizontal).toString(),
         QStringLiteral("Top cause"));
 
@@ -220,7 +222,8 @@ void TestIncidentTableModel::jsonExport()
     const QJsonObject closed = a.at(0).toObject();
     QCOMPARE(closed.value(QLatin1String("id")).toInt(), 7);
     QCOMPARE(closed.value(QLatin1String("endpoint")).toString(), QStringLiteral("llama"));
-    QCOMPARE(closed.value(QLatin1String("end")).toString(), QStringLiteral("2026-01-05T11:30:00.000Z"));
+    QCOMPARE(
+        closed.value(QLatin1String("end")).toString(), QStringLiteral("2026-01-05T11:30:00.000Z"));
     QCOMPARE(closed.value(QLatin1String("duration_s")).toDouble(), 5400.0);
     QCOMPARE(closed.value(QLatin1String("class")).toString(), QStringLiteral("connection_refused"));
     QVERIFY(closed.value(QLatin1String("detail")).isNull());
@@ -229,7 +232,8 @@ void TestIncidentTableModel::jsonExport()
     QVERIFY(open.value(QLatin1String("end")).isNull());
     QCOMPARE(open.value(QLatin1String("duration_s")).toDouble(), 3600.0);
     QCOMPARE(open.value(QLatin1String("ack_note")).toString(), sample().at(1).ackNote);
-    QCOMPARE(open.value(QLatin1String("ack_until")).toString(), QStringLiteral("2026-01-06T12:00:00.000Z"));
+    QCOMPARE(open.value(QLatin1String("ack_until")).toString(),
+        QStringLiteral("2026-01-06T12:00:00.000Z"));
     QCOMPARE(open.value(QLatin1String("top_cause")).toString(), QStringLiteral("model_loading"));
 }
 

@@ -121,8 +121,8 @@ void TestMarkdownReport::structureOfAFailure()
         last = at;
         for (const KbCommand &k : c.checks) {
             if (!k.command.isEmpty())
-                QVERIFY2(md.contains(
-                             QStringLiteral("  ```sh\n  ") + k.command.section(QLatin1Char('\n'), 0, 0)),
+                QVERIFY2(md.contains(QStringLiteral("  ```sh\n  ")
+                             + k.command.section(QLatin1Char('\n'), 0, 0)),
                     qPrintable(k.command));
         }
     }
@@ -211,7 +211,8 @@ void TestMarkdownReport::secretsAreMaskedEverywhere()
         if (rep.diagnosis.causes.isEmpty())
             rep.diagnosis.causes.append(RankedCause {});
         rep.diagnosis.causes.first().explanation = all;
-        rep.diagnosis.causes.first().checks.append({ all, QStringLiteral("curl -H 'X-API-Key: ") + ApiKey + QLatin1Char('\'') });
+        rep.diagnosis.causes.first().checks.append(
+            { all, QStringLiteral("curl -H 'X-API-Key: ") + ApiKey + QLatin1Char('\'') });
         rep.diagnosis.fixes.append({ all, QStringLiteral("export TOKEN=") + Bearer });
     }
     const QString md = formatMarkdown(rep, QStringLiteral("secret-endpoint"));

@@ -171,8 +171,8 @@ void DetailPane::loadRange(const QDateTime &from, const QDateTime &to)
     QList<StateTransition> transitions = h.transitions(m_endpointId, from, to);
     // An outage that began before the range and still goes on has no transition in it.
     if (transitions.isEmpty() && m_ctx.monitor) {
-        if (const auto s = m_ctx.monitor->status(m_endpointId);
-            s && (s->state == EndpointState::Down || s->state == EndpointState::Flapping)
+        if (const auto s = m_ctx.monitor->status(m_endpointId); s
+            && (s->state == EndpointState::Down || s->state == EndpointState::Flapping)
             && s->since.isValid() && s->since <= from) {
             StateTransition t;
             t.endpointId = m_endpointId;
@@ -202,9 +202,8 @@ void DetailPane::showReport(const ProbeReport &report, const QDateTime &at)
     if (!report.result.attempts.isEmpty()) {
         const AttemptResult &last = report.result.last();
         m_waterfall->setTimings(last.timings, last.phase);
-        m_waterfallCaption->setText(tr("Latest probe, %1")
-                                        .arg(QLocale().toString(at.toLocalTime(),
-                                            QLocale::LongFormat)));
+        m_waterfallCaption->setText(
+            tr("Latest probe, %1").arg(QLocale().toString(at.toLocalTime(), QLocale::LongFormat)));
     }
 }
 
@@ -295,8 +294,8 @@ void DetailPane::updateHeader()
     m_stateIcon->setPixmap(StatusStyle::icon(state).pixmap(20, 20));
     QString word = StatusStyle::word(state);
     if (s && s->since.isValid())
-        word = tr("%1 since %2").arg(word,
-            QLocale().toString(s->since.toLocalTime(), QLocale::ShortFormat));
+        word = tr("%1 since %2")
+                   .arg(word, QLocale().toString(s->since.toLocalTime(), QLocale::ShortFormat));
     if (s && s->acknowledgedUntil.isValid()
         && s->acknowledgedUntil > QDateTime::currentDateTimeUtc())
         word += QStringLiteral(" · ") + tr("acknowledged");

@@ -237,8 +237,7 @@ void DiagnosisView::rebuild()
     const EndpointState state = stateOf(res.status());
     m_icon->setPixmap(StatusStyle::icon(state).pixmap(24, 24));
     m_icon->setToolTip(StatusStyle::word(state));
-    const QString title
-        = d.title.isEmpty() ? StatusStyle::classTitle(last.failureClass) : d.title;
+    const QString title = d.title.isEmpty() ? StatusStyle::classTitle(last.failureClass) : d.title;
     m_title->setText(QStringLiteral("%1 — %2").arg(StatusStyle::word(state), title));
     QPalette tp = m_title->palette();
     tp.setColor(QPalette::WindowText, StatusStyle::color(state, palette()));
@@ -316,8 +315,8 @@ void DiagnosisView::rebuild()
         v->addWidget(sectionTitle(tr("Attempts"), m_content));
         for (qsizetype i = 0; i < res.attempts.size(); ++i) {
             const ProbeAttempt &a = res.attempts.at(i);
-            QString text = tr("%1. %2").arg(i + 1).arg(
-                StatusStyle::classTitle(a.result.failureClass));
+            QString text
+                = tr("%1. %2").arg(i + 1).arg(StatusStyle::classTitle(a.result.failureClass));
             if (a.result.httpStatus)
                 text += QStringLiteral(" (HTTP %1)").arg(a.result.httpStatus);
             text += tr(" in %1 ms").arg(msText(a.result.timings.totalMs));
@@ -336,8 +335,8 @@ void DiagnosisView::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange && m_hasReport) {
         QPalette tp = m_title->palette();
-        tp.setColor(QPalette::WindowText,
-            StatusStyle::color(stateOf(m_report.result.status()), palette()));
+        tp.setColor(
+            QPalette::WindowText, StatusStyle::color(stateOf(m_report.result.status()), palette()));
         m_title->setPalette(tp);
     }
     QWidget::changeEvent(event);

@@ -89,7 +89,7 @@ QVariant IncidentProxyModel::data(const QModelIndex &index, int role) const
         case IncidentColumn::Acknowledged: {
             if (!raw(IncidentRole::IsAcknowledged).toBool())
                 return raw(IncidentRole::AcknowledgedAt).toDateTime().isValid() ? tr("expired")
-                                                                                   : QString();
+                                                                                : QString();
             const QDateTime until = raw(IncidentRole::AckUntil).toDateTime();
             const QString when
                 = until.isValid() ? tr("until %1").arg(localTime(until)) : tr("until resolved");
@@ -103,8 +103,8 @@ QVariant IncidentProxyModel::data(const QModelIndex &index, int role) const
         return {}; // the words say it; a check box would look editable
     case Qt::DecorationRole:
         if (column == IncidentColumn::Class)
-            return dot(StatusStyle::classColor(
-                FailureClass(raw(IncidentRole::FailureClass).toInt())));
+            return dot(
+                StatusStyle::classColor(FailureClass(raw(IncidentRole::FailureClass).toInt())));
         return {};
     case Qt::ToolTipRole:
         switch (column) {

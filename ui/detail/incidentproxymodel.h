@@ -16,7 +16,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
     static QString durationText(qint64 ms);
-    static QString causeText(const QString &causeId); // "server_not_running" -> "Server not running"
+    static QString causeText(
+        const QString &causeId); // "server_not_running" -> "Server not running"
 };
 
 } // namespace sw

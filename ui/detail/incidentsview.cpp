@@ -67,12 +67,8 @@ IncidentsView::IncidentsView(const AppContext &context, QWidget *parent)
     connect(m_reloadTimer, &QTimer::timeout, this, &IncidentsView::reload);
 
     connect(ack, &QPushButton::clicked, this, &IncidentsView::askAcknowledge);
-    connect(csv, &QPushButton::clicked, this, [this] {
-        askExport(ExportFormat::Csv);
-    });
-    connect(json, &QPushButton::clicked, this, [this] {
-        askExport(ExportFormat::Json);
-    });
+    connect(csv, &QPushButton::clicked, this, [this] { askExport(ExportFormat::Csv); });
+    connect(json, &QPushButton::clicked, this, [this] { askExport(ExportFormat::Json); });
     connect(m_table->selectionModel(),
         &QItemSelectionModel::selectionChanged,
         this,
@@ -112,8 +108,7 @@ void IncidentsView::reload()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QList<Incident> list;
     if (m_ctx.history && !m_endpointId.isEmpty())
-        list = m_ctx.history->incidents(
-            m_endpointId, now.addDays(-m_windowDays), now.addSecs(60));
+        list = m_ctx.history->incidents(m_endpointId, now.addDays(-m_windowDays), now.addSecs(60));
     m_model->setIncidents(list, now);
     if (selected) {
         const int row = m_model->rowOfId(selected->id);
@@ -125,8 +120,8 @@ void IncidentsView::reload()
     else if (list.isEmpty())
         m_status->setText(tr("No incidents in the last %n day(s).", nullptr, m_windowDays));
     else
-        m_status->setText(tr("%n incident(s) in the last %1 days.", nullptr, int(list.size()))
-                              .arg(m_windowDays));
+        m_status->setText(
+            tr("%n incident(s) in the last %1 days.", nullptr, int(list.size())).arg(m_windowDays));
     updateButtons();
 }
 

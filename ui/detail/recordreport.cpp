@@ -74,7 +74,8 @@ ProbeAttempt attemptFromJson(const QJsonObject &o)
 {
     ProbeAttempt a;
     AttemptResult &r = a.result;
-    r.failureClass = classFromId(o.value(QLatin1String("class")).toString()).value_or(FailureClass::Ok);
+    r.failureClass
+        = classFromId(o.value(QLatin1String("class")).toString()).value_or(FailureClass::Ok);
     r.phase = phaseFromId(o.value(QLatin1String("phase")).toString()).value_or(Phase::None);
     r.detail = o.value(QLatin1String("detail")).toString();
     r.httpStatus = o.value(QLatin1String("http_status")).toInt();
@@ -109,8 +110,8 @@ ProbeAttempt attemptFromJson(const QJsonObject &o)
         at.port = quint16(to.value(QLatin1String("port")).toInt());
         at.connected = to.value(QLatin1String("connected")).toBool();
         at.error = to.value(QLatin1String("error")).toString();
-        at.errorClass = classFromId(to.value(QLatin1String("class")).toString())
-                            .value_or(FailureClass::Ok);
+        at.errorClass
+            = classFromId(to.value(QLatin1String("class")).toString()).value_or(FailureClass::Ok);
         at.elapsedMs = to.value(QLatin1String("ms")).toDouble();
         r.addressTries.append(at);
     }

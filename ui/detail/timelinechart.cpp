@@ -16,8 +16,8 @@
 #include <QScatterSeries>
 #include <QToolButton>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -136,9 +136,8 @@ TimelineChart::TimelineChart(QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_view, 1);
 
-    connect(m_rangeButtons, &QButtonGroup::idClicked, this, [this](int id) {
-        setRange(Range(id));
-    });
+    connect(
+        m_rangeButtons, &QButtonGroup::idClicked, this, [this](int id) { setRange(Range(id)); });
     connect(reset, &QToolButton::clicked, this, &TimelineChart::resetZoom);
     connect(m_view, &TimelineChartView::hovered, this, &TimelineChart::onHover);
     connect(m_view, &TimelineChartView::hoverLeft, this, [this] {
@@ -325,8 +324,8 @@ void TimelineChart::setView(double minMs, double maxMs)
     const double max = min + span;
     m_zoomed = qint64(min) > m_fromMs || qint64(max) < m_toMs;
     m_resetButton->setEnabled(m_zoomed);
-    m_xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(min)),
-        QDateTime::fromMSecsSinceEpoch(qint64(max)));
+    m_xAxis->setRange(
+        QDateTime::fromMSecsSinceEpoch(qint64(min)), QDateTime::fromMSecsSinceEpoch(qint64(max)));
 }
 
 void TimelineChart::onAxisRange()
@@ -391,8 +390,8 @@ void TimelineChart::rebuildMarkers()
         const FailureClass cls = FailureClass(c);
         auto *s = new QScatterSeries;
         s->setUseOpenGL(false);
-        s->setName(QStringLiteral("%1 (%2)")
-                       .arg(StatusStyle::classTitle(cls), QLocale().toString(counts[std::size_t(c)])));
+        s->setName(QStringLiteral("%1 (%2)").arg(
+            StatusStyle::classTitle(cls), QLocale().toString(counts[std::size_t(c)])));
         s->setMarkerShape(QScatterSeries::MarkerShapeCircle);
         s->setMarkerSize(10);
         s->setColor(StatusStyle::classColor(cls, palette()));
@@ -436,8 +435,8 @@ void TimelineChart::applyPalette()
     m_chart->setBackgroundPen(Qt::NoPen);
     m_chart->setPlotAreaBackgroundVisible(false);
     m_chart->legend()->setLabelColor(text);
-    for (QAbstractAxis *axis : { static_cast<QAbstractAxis *>(m_xAxis),
-             static_cast<QAbstractAxis *>(m_yAxis) }) {
+    for (QAbstractAxis *axis :
+        { static_cast<QAbstractAxis *>(m_xAxis), static_cast<QAbstractAxis *>(m_yAxis) }) {
         axis->setLabelsColor(text);
         axis->setTitleBrush(text);
         axis->setGridLineColor(grid);
@@ -523,9 +522,9 @@ QString TimelineChart::markerText(const Timeline::Marker &m) const
     const QString cls = StatusStyle::classTitle(m.failureClass);
     if (m.recordIndex >= 0) {
         const ProbeRecord &r = m_records.at(m.recordIndex);
-        QString text = tr("%1\n%2 (%3)\nFailed after %4 ms")
-                           .arg(timeText(m.ms), cls, QString(classId(m.failureClass)),
-                               msText(m.elapsedMs));
+        QString text
+            = tr("%1\n%2 (%3)\nFailed after %4 ms")
+                  .arg(timeText(m.ms), cls, QString(classId(m.failureClass)), msText(m.elapsedMs));
         if (r.httpStatus)
             text += tr(", HTTP %1").arg(r.httpStatus);
         if (!r.message.isEmpty())
@@ -544,7 +543,9 @@ QString TimelineChart::pointText(qsizetype index) const
     const int source = m_lineIndex.value(index, -1);
     if (m_rollup && source >= 0 && source < m_rollups.size()) {
         const TimelinePoint &p = m_rollups.at(source);
-        const auto ms = [](qint64 us) { return msText(double(us) / 1000.0); };
+        const auto ms = [](qint64 us) {
+            return msText(double(us) / 1000.0);
+        };
         QString text = p.spanMs > 0
             ? tr("%1 – %2").arg(timeText(p.startMs), timeText(p.startMs + p.spanMs))
             : timeText(p.startMs);

@@ -30,8 +30,8 @@ void TimelineChartView::mousePressEvent(QMouseEvent *event)
     }
     setFocus(Qt::MouseFocusReason);
     m_drag = Drag::Pending;
-    m_spanMode = event->button() == Qt::RightButton
-        || event->modifiers().testFlag(Qt::ShiftModifier);
+    m_spanMode
+        = event->button() == Qt::RightButton || event->modifiers().testFlag(Qt::ShiftModifier);
     m_pressPos = event->position().toPoint();
     m_lastPos = m_pressPos;
     event->accept();

@@ -149,9 +149,8 @@ QList<QPointF> decimate(const QList<QPointF> &sorted, double xMin, double xMax, 
     };
     auto begin = std::lower_bound(sorted.cbegin(), sorted.cend(), xMin, byX);
     auto end = std::lower_bound(begin, sorted.cend(), xMax, byX);
-    end = std::upper_bound(end, sorted.cend(), xMax, [](double x, const QPointF &p) {
-        return x < p.x();
-    });
+    end = std::upper_bound(
+        end, sorted.cend(), xMax, [](double x, const QPointF &p) { return x < p.x(); });
     // One point either side, so the line reaches the plot's edges.
     if (begin != sorted.cbegin())
         --begin;
@@ -195,8 +194,8 @@ qsizetype nearestByX(const QList<QPointF> &sorted, double x)
 {
     if (sorted.isEmpty())
         return -1;
-    const auto it = std::lower_bound(sorted.cbegin(), sorted.cend(), x,
-        [](const QPointF &p, double v) { return p.x() < v; });
+    const auto it = std::lower_bound(
+        sorted.cbegin(), sorted.cend(), x, [](const QPointF &p, double v) { return p.x() < v; });
     qsizetype i = it - sorted.cbegin();
     if (i >= sorted.size())
         return sorted.size() - 1;

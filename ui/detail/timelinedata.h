@@ -41,7 +41,8 @@ bool isFailure(FailureClass c);
 // Down periods from the transitions (oldest first) clipped to [fromMs, toMs). A span that began
 // before the range (the first transition leaves Down) starts at fromMs; one still open at the
 // end ends at toMs.
-QList<DownPeriod> downPeriods(const QList<StateTransition> &transitions, qint64 fromMs, qint64 toMs);
+QList<DownPeriod> downPeriods(
+    const QList<StateTransition> &transitions, qint64 fromMs, qint64 toMs);
 
 // Latency points (x ms, y latency ms) of the probes that answered (ok, slow_response), by time;
 // `indices` (if given) receives each point's index in `records`.

@@ -135,7 +135,8 @@ QList<WaterfallWidget::Bar> WaterfallWidget::bars() const
         Bar b;
         b.row = Row(r);
         b.startMs = start;
-        b.rowRect = QRectF(l.bars.left(), l.bars.top() + r * l.rowHeight, l.bars.width(), l.rowHeight);
+        b.rowRect
+            = QRectF(l.bars.left(), l.bars.top() + r * l.rowHeight, l.bars.width(), l.rowHeight);
         const double y = b.rowRect.top() + 3;
         const double h = l.rowHeight - 6;
         if (b.row == failing) {
@@ -286,7 +287,8 @@ void WaterfallWidget::paintEvent(QPaintEvent *)
     if (m_failed == Phase::Validate)
         totalText += QStringLiteral(" · ") + tr("response failed validation");
     if (m_timings.redirectMs > 0)
-        totalText += QStringLiteral(" · ") + tr("%1 ms in redirects").arg(msText(m_timings.redirectMs));
+        totalText
+            += QStringLiteral(" · ") + tr("%1 ms in redirects").arg(msText(m_timings.redirectMs));
     p.setPen(m_failed == Phase::Validate ? failed : text);
     p.drawText(QRectF(total.right() - 300, total.top() - 3, 300 + l.valueWidth, l.rowHeight),
         Qt::AlignVCenter | Qt::AlignRight,

@@ -130,8 +130,8 @@ void JsonBodyEdit::update()
         m_indicator->setText(tr("Text body (not JSON): sent as it is"));
         break;
     case State::Invalid:
-        m_indicator->setText(m_showDetail ? tr("✗ Invalid JSON at %1").arg(m_error)
-                                          : tr("✗ Invalid JSON"));
+        m_indicator->setText(
+            m_showDetail ? tr("✗ Invalid JSON at %1").arg(m_error) : tr("✗ Invalid JSON"));
         p.setColor(QPalette::WindowText, StatusStyle::color(EndpointState::Down, p));
         break;
     }

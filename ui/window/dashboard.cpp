@@ -156,9 +156,23 @@ bool Dashboard::start(const Options &options, QString *error)
         m_notifications->setEnabled(p.notificationsEnabled);
         m_notifications->setSoundEnabled(p.notifySounds);
         m_notifications->setNotifyDegraded(p.notifyOnDegraded);
-        if (p.muteUntil.isValid())
-            m_notifications->setMuteUntil(p.muteUntil);
+        m_notifications->setMuteUntil(p.muteUntil);
     });
+    // A mute chosen in the tray outlives a restart.
+    connect(
+        m_notifications.get(), &NotificationCenter::muteChanged, this, [](const QDateTime &until) {
+            QSettings s;
+            Preferences p = Preferences::load(s);
+            p.muteUntil = until;
+            p.save(s);
+        });
+    const auto showWindow = [this] {
+        m_window->showNormal();
+        m_window->raise();
+        m_window->activateWindow();
+    };
+    connect(m_notifications.get(), &NotificationCenter::showWindowRequested, this, showWindow);
+    connect(m_tray.get(), &TrayController::showWindowRequested, this, showWindow);
     connect(m_window.get(), &MainWindow::demoRequested, this, [this] {
         QString err;
         if (!startDemo(&err))
@@ -171,7 +185,7 @@ bool Dashboard::start(const Options &options, QString *error)
         applyConfig(m_demo->config());
     m_monitor->start();
 
-    if (options.startHidden && m_tray->isAvailable())
+    if ((options.startHidden || prefs.startMinimized) && m_tray->isAvailable())
         m_window->hide();
     else
         m_window->show();
@@ -212,6 +226,13 @@ bool Dashboard::openConfig(const QString &path, QString *error)
 void Dashboard::openHistory(const QString &path)
 {
     m_history = std::make_unique<HistoryStore>();
+    // Retention is the user's preference (Preferences → History); it applies from this start on.
+    QSettings settings;
+    const Preferences prefs = Preferences::load(settings);
+    HistoryOptions options = m_history->options();
+    options.rawRetentionDays = prefs.rawRetentionDays;
+    options.rollupRetentionDays = qMax(prefs.rollupRetentionDays, prefs.rawRetentionDays);
+    m_history->setOptions(options);
     QString error;
     QDir().mkpath(QFileInfo(path).absolutePath());
     if (!m_history->open(path, HistoryStore::Mode::ReadWrite, &error)) {
@@ -230,6 +251,16 @@ void Dashboard::openHistory(const QString &path)
         m_historyNote = error;
     m_ctx.history = m_history.get();
     m_recorder = std::make_unique<HistoryRecorder>(*m_monitor, *m_history, m_dispatcher.get());
+    connect(m_history.get(), &HistoryStore::storageError, this, [this](const QString &message) {
+        m_historyNote = message;
+        if (m_window)
+            m_window->setHistoryNote(tr("History: %1").arg(message));
+    });
+    connect(m_history.get(), &HistoryStore::storageRecovered, this, [this] {
+        m_historyNote.clear();
+        if (m_window)
+            m_window->setHistoryNote(QString());
+    });
 }
 
 bool Dashboard::startDemo(QString *error)

@@ -217,6 +217,11 @@ void MainWindow::buildMenus()
     });
 }
 
+bool MainWindow::showsFirstRun() const
+{
+    return m_pages->currentWidget() == m_firstRun;
+}
+
 QString MainWindow::currentId() const
 {
     return m_list ? m_list->currentEndpointId() : QString();
@@ -344,9 +349,8 @@ void MainWindow::resend(const QString &id)
     const auto s = m_ctx.monitor->status(id);
     if (!s)
         return;
-    ProbeRequest request = m_ctx.presets->requestFor(s->config, s->config.check);
-    auto *dlg = new ResendDialog(m_ctx, request, s->config.name, this);
-    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    // The endpoint's own request, credential (from the keychain) and preset body.
+    ResendDialog *dlg = ResendDialog::forEndpoint(m_ctx, s->config, this);
     dlg->show();
 }
 

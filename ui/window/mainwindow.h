@@ -39,6 +39,8 @@ public:
     EndpointListWidget *endpointList() const { return m_list; }
     DetailPane *detailPane() const { return m_detail; }
     QAction *action(const QString &name) const;
+    FirstRunPage *firstRunPage() const { return m_firstRun; }
+    bool showsFirstRun() const;
 
 signals:
     void quitRequested();

@@ -68,8 +68,11 @@ inline ProbeRecord failRecord(const QString &endpoint, const QDateTime &at, Fail
     return r;
 }
 
-inline StateTransition transition(
-    const QString &endpoint, const QDateTime &at, EndpointState from, EndpointState to, FailureClass cls)
+inline StateTransition transition(const QString &endpoint,
+    const QDateTime &at,
+    EndpointState from,
+    EndpointState to,
+    FailureClass cls)
 {
     StateTransition t;
     t.endpointId = endpoint;
@@ -91,15 +94,16 @@ struct History {
     {
         QString error;
         ok = dir.isValid()
-            && store.open(dir.filePath(QStringLiteral("history.db")), HistoryStore::Mode::ReadWrite,
-                &error);
+            && store.open(
+                dir.filePath(QStringLiteral("history.db")), HistoryStore::Mode::ReadWrite, &error);
         if (!ok)
             qWarning("history: %s", qPrintable(error));
     }
 };
 
 // Runs one probe to completion.
-inline ProbeResult runProbe(ProbeEngine &engine, const ProbeRequest &request, const RetryPolicy &policy = {})
+inline ProbeResult runProbe(
+    ProbeEngine &engine, const ProbeRequest &request, const RetryPolicy &policy = {})
 {
     std::unique_ptr<Probe> probe(engine.createProbe(request, policy));
     QSignalSpy finished(probe.get(), &Probe::finished);

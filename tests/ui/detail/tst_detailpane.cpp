@@ -130,11 +130,20 @@ void TestDetailPane::init()
             h.append(okRecord(Id, at, 15.0 + double((t / Minute) % 20)));
         }
     }
-    h.recordTransition(transition(Id, m_now.addMSecs(-2 * Day), EndpointState::Up,
-        EndpointState::Down, FailureClass::ConnectionRefused));
-    h.recordTransition(transition(Id, m_now.addMSecs(-2 * Day + Hour), EndpointState::Down,
-        EndpointState::Up, FailureClass::Ok));
-    h.openIncident(Id, m_now.addMSecs(-2 * Day), FailureClass::ConnectionRefused, QString(),
+    h.recordTransition(transition(Id,
+        m_now.addMSecs(-2 * Day),
+        EndpointState::Up,
+        EndpointState::Down,
+        FailureClass::ConnectionRefused));
+    h.recordTransition(transition(Id,
+        m_now.addMSecs(-2 * Day + Hour),
+        EndpointState::Down,
+        EndpointState::Up,
+        FailureClass::Ok));
+    h.openIncident(Id,
+        m_now.addMSecs(-2 * Day),
+        FailureClass::ConnectionRefused,
+        QString(),
         QStringLiteral("server_not_running"));
     h.closeIncident(Id, m_now.addMSecs(-2 * Day + Hour));
     QVERIFY(h.flush());
@@ -229,13 +238,14 @@ void TestDetailPane::thirtyDaysUseRollups()
         return Timeline::Marker {};
     }();
     QCOMPARE(refused.failureClass, FailureClass::ConnectionRefused);
-    QTest::mouseClick(chart->chartView()->viewport(), Qt::LeftButton, {},
-        chart->markerPosition(refused));
+    QTest::mouseClick(
+        chart->chartView()->viewport(), Qt::LeftButton, {}, chart->markerPosition(refused));
     QVERIFY(!m_pane->followsLatest());
     QVERIFY(m_pane->shownRecord());
     QCOMPARE(m_pane->shownRecord()->failureClass, FailureClass::ConnectionRefused);
     QVERIFY(m_pane->shownRecord()->at.toMSecsSinceEpoch() >= refused.bucketStartMs);
-    QCOMPARE(m_pane->diagnosis()->report().result.last().failureClass, FailureClass::ConnectionRefused);
+    QCOMPARE(
+        m_pane->diagnosis()->report().result.last().failureClass, FailureClass::ConnectionRefused);
 }
 
 void TestDetailPane::clickingAFailureShowsItsDiagnosis()
@@ -247,7 +257,8 @@ void TestDetailPane::clickingAFailureShowsItsDiagnosis()
     QChartView *view = chart->chartView();
     const QPoint pos = view->mapFromScene(chart->chart()->mapToPosition(s->at(0), s));
     QTest::mouseMove(view->viewport(), pos);
-    QTRY_VERIFY(chart->hoverText().contains(StatusStyle::classTitle(FailureClass::HttpUnavailable)));
+    QTRY_VERIFY(
+        chart->hoverText().contains(StatusStyle::classTitle(FailureClass::HttpUnavailable)));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, pos);
 
     QVERIFY(!m_pane->followsLatest());
@@ -323,8 +334,7 @@ void TestDetailPane::newProbeRefreshesTheLatest()
     }
 
     // The timeline picks the new result up from the history.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_pane->timeline()->failureSeries(FailureClass::HttpUnavailable)
+    QTRY_VERIFY_WITH_TIMEOUT(m_pane->timeline()->failureSeries(FailureClass::HttpUnavailable)
             && m_pane->timeline()->failureSeries(FailureClass::HttpUnavailable)->count() == 2,
         5000);
 

@@ -107,7 +107,8 @@ void TestDiagnosisView::showsTheReport()
     QVERIFY(!d.causes.isEmpty());
     for (qsizetype i = 0; i < d.causes.size(); ++i) {
         const RankedCause &c = d.causes.at(i);
-        QVERIFY2(anyContains(texts, QStringLiteral("%1. %2").arg(i + 1).arg(c.title)), qPrintable(c.title));
+        QVERIFY2(anyContains(texts, QStringLiteral("%1. %2").arg(i + 1).arg(c.title)),
+            qPrintable(c.title));
         QVERIFY(anyContains(texts, c.explanation));
         for (const KbCommand &k : c.checks) {
             QVERIFY(anyContains(texts, k.text));
@@ -167,8 +168,8 @@ void TestDiagnosisView::copyButtons()
 
 void TestDiagnosisView::reportHasNoSecret()
 {
-    for (const QString &scenario : { QStringLiteral("status:503"), QStringLiteral("status:401"),
-             QStringLiteral("ok") }) {
+    for (const QString &scenario :
+        { QStringLiteral("status:503"), QStringLiteral("status:401"), QStringLiteral("ok") }) {
         const ProbeReport rep = probe(scenario);
         DiagnosisView view;
         view.setReport(rep, QStringLiteral("demo"));
@@ -227,8 +228,8 @@ void TestDiagnosisView::storedRecordIsRebuilt()
     QVERIFY(!md.contains(QString::fromLatin1(Token)));
 
     // A record without attempts JSON and without a known request still gets a diagnosis.
-    ProbeRecord bare = failRecord(QStringLiteral("demo"), QDateTime::currentDateTimeUtc(),
-        FailureClass::ConnectionRefused);
+    ProbeRecord bare = failRecord(
+        QStringLiteral("demo"), QDateTime::currentDateTimeUtc(), FailureClass::ConnectionRefused);
     bare.attemptsJson.clear();
     view.setRecord(bare, KnowledgeBase::builtIn());
     QCOMPARE(view.report().result.last().failureClass, FailureClass::ConnectionRefused);

@@ -69,14 +69,23 @@ void TestIncidentsView::init()
 
     HistoryStore &h = m_history->store;
     m_now = QDateTime::currentDateTimeUtc();
-    m_closedId = h.openIncident(Id, m_now.addSecs(-3 * 3600), FailureClass::ConnectionRefused,
-        QString(), QStringLiteral("server_not_running"));
+    m_closedId = h.openIncident(Id,
+        m_now.addSecs(-3 * 3600),
+        FailureClass::ConnectionRefused,
+        QString(),
+        QStringLiteral("server_not_running"));
     QVERIFY(h.closeIncident(Id, m_now.addSecs(-3 * 3600 + 25 * 60)));
-    m_openId = h.openIncident(Id, m_now.addSecs(-600), FailureClass::HttpUnavailable,
-        QStringLiteral("loading"), QStringLiteral("model_loading"));
+    m_openId = h.openIncident(Id,
+        m_now.addSecs(-600),
+        FailureClass::HttpUnavailable,
+        QStringLiteral("loading"),
+        QStringLiteral("model_loading"));
     // Another endpoint's incident is not listed.
-    h.openIncident(QStringLiteral("other"), m_now.addSecs(-60), FailureClass::DnsFailure,
-        QStringLiteral("nxdomain"), QString());
+    h.openIncident(QStringLiteral("other"),
+        m_now.addSecs(-60),
+        FailureClass::DnsFailure,
+        QStringLiteral("nxdomain"),
+        QString());
     QVERIFY(m_closedId > 0 && m_openId > m_closedId);
 
     AppContext ctx;
@@ -120,7 +129,8 @@ void TestIncidentsView::listsIncidents()
     const int open = proxyRowOf(m_openId);
     const int closed = proxyRowOf(m_closedId);
     QCOMPARE(p->index(open, IncidentColumn::End).data().toString(), QStringLiteral("ongoing"));
-    QCOMPARE(p->index(closed, IncidentColumn::Duration).data().toString(), QStringLiteral("25 min"));
+    QCOMPARE(
+        p->index(closed, IncidentColumn::Duration).data().toString(), QStringLiteral("25 min"));
     QCOMPARE(p->index(closed, IncidentColumn::Class).data().toString(),
         QStringLiteral("Connection refused"));
     QCOMPARE(p->index(open, IncidentColumn::Class).data().toString(),
@@ -172,15 +182,21 @@ void TestIncidentsView::acknowledgeThroughTheDialog()
     QCOMPARE(viewAck.count(), 1);
     // The table shows it, and the selection stayed.
     const int row = proxyRowOf(m_openId);
-    QVERIFY(m_view->proxy()->index(row, IncidentColumn::Acknowledged).data().toString().contains(
-        QLatin1String("INC-4711")));
+    QVERIFY(m_view->proxy()
+                ->index(row, IncidentColumn::Acknowledged)
+                .data()
+                .toString()
+                .contains(QLatin1String("INC-4711")));
     QCOMPARE(m_view->selectedIncident()->id, m_openId);
 
     // "Until resolved" stores no expiry.
     QVERIFY(m_view->acknowledge(m_openId, QStringLiteral("until fixed"), QDateTime()));
     QVERIFY(!m_history->store.openIncidentOf(Id)->ackUntil.isValid());
     QVERIFY(!m_monitor->status(Id)->acknowledgedUntil.isValid());
-    QCOMPARE(m_view->proxy()->index(proxyRowOf(m_openId), IncidentColumn::Acknowledged).data().toString(),
+    QCOMPARE(m_view->proxy()
+                 ->index(proxyRowOf(m_openId), IncidentColumn::Acknowledged)
+                 .data()
+                 .toString(),
         QStringLiteral("until resolved — until fixed"));
 }
 
@@ -201,8 +217,10 @@ void TestIncidentsView::exportFiles()
     const QString csvPath = dir.filePath(QStringLiteral("incidents.csv"));
     const QString jsonPath = dir.filePath(QStringLiteral("incidents.json"));
     QString error;
-    QVERIFY2(m_view->exportTo(csvPath, IncidentsView::ExportFormat::Csv, &error), qPrintable(error));
-    QVERIFY2(m_view->exportTo(jsonPath, IncidentsView::ExportFormat::Json, &error), qPrintable(error));
+    QVERIFY2(
+        m_view->exportTo(csvPath, IncidentsView::ExportFormat::Csv, &error), qPrintable(error));
+    QVERIFY2(
+        m_view->exportTo(jsonPath, IncidentsView::ExportFormat::Json, &error), qPrintable(error));
 
     QFile csv(csvPath);
     QVERIFY(csv.open(QIODevice::ReadOnly));
@@ -226,7 +244,8 @@ void TestIncidentsView::exportFiles()
 
     // A place that cannot be written says so.
     QVERIFY(!m_view->exportTo(dir.filePath(QStringLiteral("no/such/dir/x.csv")),
-        IncidentsView::ExportFormat::Csv, &error));
+        IncidentsView::ExportFormat::Csv,
+        &error));
     QVERIFY(error.contains(QLatin1String("no/such/dir")));
 }
 

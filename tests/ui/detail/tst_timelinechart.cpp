@@ -89,14 +89,23 @@ void TestTimelineChart::fill()
             r = okRecord(Id, at, 10.0 + (i * 7) % 50);
         h.append(r);
     }
-    h.recordTransition(transition(Id, m_to.addMSecs(-40 * Minute), EndpointState::Up,
-        EndpointState::Down, FailureClass::ConnectionRefused));
-    h.recordTransition(transition(Id, m_to.addMSecs(-34 * Minute), EndpointState::Down,
-        EndpointState::Up, FailureClass::Ok));
-    h.recordTransition(transition(Id, m_to.addMSecs(-10 * Minute), EndpointState::Up,
-        EndpointState::Flapping, FailureClass::HttpUnavailable));
-    h.recordTransition(transition(Id, m_to.addMSecs(-5 * Minute), EndpointState::Flapping,
-        EndpointState::Up, FailureClass::Ok));
+    h.recordTransition(transition(Id,
+        m_to.addMSecs(-40 * Minute),
+        EndpointState::Up,
+        EndpointState::Down,
+        FailureClass::ConnectionRefused));
+    h.recordTransition(transition(
+        Id, m_to.addMSecs(-34 * Minute), EndpointState::Down, EndpointState::Up, FailureClass::Ok));
+    h.recordTransition(transition(Id,
+        m_to.addMSecs(-10 * Minute),
+        EndpointState::Up,
+        EndpointState::Flapping,
+        FailureClass::HttpUnavailable));
+    h.recordTransition(transition(Id,
+        m_to.addMSecs(-5 * Minute),
+        EndpointState::Flapping,
+        EndpointState::Up,
+        FailureClass::Ok));
     QVERIFY(h.flush());
 }
 
@@ -135,7 +144,8 @@ void TestTimelineChart::showsStoredResults()
     QCOMPARE(unavailable->count(), 4);
     QVERIFY(refused->name().startsWith(StatusStyle::classTitle(FailureClass::ConnectionRefused)));
     QVERIFY(refused->name().contains(QLatin1String("(6)")));
-    QCOMPARE(refused->color(), StatusStyle::classColor(FailureClass::ConnectionRefused, m_chart->palette()));
+    QCOMPARE(refused->color(),
+        StatusStyle::classColor(FailureClass::ConnectionRefused, m_chart->palette()));
     QVERIFY(refused->color() != unavailable->color());
     QStringList legend;
     for (QLegendMarker *m : m_chart->chart()->legend()->markers()) {
@@ -159,7 +169,8 @@ void TestTimelineChart::showsStoredResults()
     // A band per down period, behind the line (added first), as a square wave.
     QCOMPARE(m_chart->downPeriods().size(), 2);
     QCOMPARE(m_chart->downSeries()->upperSeries()->count(), 8);
-    QCOMPARE(m_chart->chart()->series().first(), static_cast<QAbstractSeries *>(m_chart->downSeries()));
+    QCOMPARE(
+        m_chart->chart()->series().first(), static_cast<QAbstractSeries *>(m_chart->downSeries()));
     QCOMPARE(m_chart->downPeriods().at(0).state, EndpointState::Down);
     QCOMPARE(m_chart->downPeriods().at(1).state, EndpointState::Flapping);
 
@@ -183,7 +194,8 @@ void TestTimelineChart::hoverShowsTimeClassAndLatency()
     QTest::mouseMove(view->viewport(), pos);
     QTRY_VERIFY(!m_chart->hoverText().isEmpty());
     const QString text = m_chart->hoverText();
-    QVERIFY2(text.contains(StatusStyle::classTitle(FailureClass::HttpUnavailable)), qPrintable(text));
+    QVERIFY2(
+        text.contains(StatusStyle::classTitle(FailureClass::HttpUnavailable)), qPrintable(text));
     QVERIFY2(text.contains(QLatin1String("http_unavailable")), qPrintable(text));
     QVERIFY2(text.contains(QLatin1String("3.90 ms")), qPrintable(text)); // failed after
     QVERIFY2(text.contains(QLatin1String("HTTP 503")), qPrintable(text));
@@ -194,7 +206,8 @@ void TestTimelineChart::hoverShowsTimeClassAndLatency()
     // A point of the latency line: its time and latency.
     QLineSeries *line = m_chart->latencySeries();
     const QPointF p = line->at(3);
-    QTest::mouseMove(view->viewport(), view->mapFromScene(m_chart->chart()->mapToPosition(p, line)));
+    QTest::mouseMove(
+        view->viewport(), view->mapFromScene(m_chart->chart()->mapToPosition(p, line)));
     QTRY_VERIFY(m_chart->hoverText().contains(QLatin1String("Latency")));
     QVERIFY2(m_chart->hoverText().contains(QString::number(p.y(), 'f', 1) + QStringLiteral(" ms")),
         qPrintable(m_chart->hoverText()));
@@ -222,7 +235,9 @@ void TestTimelineChart::clickingAMarkerEmitsItsRecord()
     // A click on empty plot area emits nothing.
     clicked.clear();
     const QPointF empty(double(m_to.addMSecs(-20 * Minute).toMSecsSinceEpoch()), 1);
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+    QTest::mouseClick(view->viewport(),
+        Qt::LeftButton,
+        {},
         view->mapFromScene(m_chart->chart()->mapToPosition(empty, m_chart->latencySeries())));
     QCOMPARE(clicked.count(), 0);
 }
@@ -310,8 +325,14 @@ void TestTimelineChart::zoomAndPan()
 
     // Wheel: zoom in around the cursor.
     const QPoint middle(vp->width() / 2, vp->height() / 2);
-    QWheelEvent wheel(middle, vp->mapToGlobal(middle), QPoint(), QPoint(0, 120), Qt::NoButton,
-        Qt::NoModifier, Qt::NoScrollPhase, false);
+    QWheelEvent wheel(middle,
+        vp->mapToGlobal(middle),
+        QPoint(),
+        QPoint(0, 120),
+        Qt::NoButton,
+        Qt::NoModifier,
+        Qt::NoScrollPhase,
+        false);
     QApplication::sendEvent(vp, &wheel);
     QVERIFY(m_chart->isZoomed());
     const qint64 zoomed = m_chart->viewFrom().msecsTo(m_chart->viewTo());
@@ -361,7 +382,8 @@ void TestTimelineChart::zoomAndPan()
     QVERIFY(m_chart->isZoomed());
     m_chart->setData(m_stored, {}, {}, m_from.addSecs(5), m_to.addSecs(5));
     QVERIFY(m_chart->isZoomed());
-    QCOMPARE(m_chart->viewFrom().toMSecsSinceEpoch(), m_to.addMSecs(-30 * Minute).toMSecsSinceEpoch());
+    QCOMPARE(
+        m_chart->viewFrom().toMSecsSinceEpoch(), m_to.addMSecs(-30 * Minute).toMSecsSinceEpoch());
     m_chart->setData(m_stored, {}, {}, m_to.addMSecs(-Day), m_to);
     QVERIFY(!m_chart->isZoomed());
 }
@@ -400,13 +422,17 @@ void TestTimelineChart::downPeriodsFromTransitions()
 {
     const qint64 f = m_from.toMSecsSinceEpoch();
     const qint64 t = m_to.toMSecsSinceEpoch();
-    const auto at = [&](qint64 minutes) { return QDateTime::fromMSecsSinceEpoch(f + minutes * Minute, Qt::UTC); };
+    const auto at = [&](qint64 minutes) {
+        return QDateTime::fromMSecsSinceEpoch(f + minutes * Minute, Qt::UTC);
+    };
     // Already down when the range begins; up at 10; pending 20, down 22, flapping 25, up 30;
     // down at 50 until the end.
     const QList<StateTransition> ts {
         transition(Id, at(10), EndpointState::Down, EndpointState::Up, FailureClass::Ok),
-        transition(Id, at(20), EndpointState::Up, EndpointState::Pending, FailureClass::ReadTimeout),
-        transition(Id, at(22), EndpointState::Pending, EndpointState::Down, FailureClass::ReadTimeout),
+        transition(
+            Id, at(20), EndpointState::Up, EndpointState::Pending, FailureClass::ReadTimeout),
+        transition(
+            Id, at(22), EndpointState::Pending, EndpointState::Down, FailureClass::ReadTimeout),
         transition(Id, at(25), EndpointState::Down, EndpointState::Flapping, FailureClass::Ok),
         transition(Id, at(30), EndpointState::Flapping, EndpointState::Up, FailureClass::Ok),
         transition(Id, at(50), EndpointState::Up, EndpointState::Down, FailureClass::DnsFailure),
@@ -428,8 +454,7 @@ void TestTimelineChart::downPeriodsFromTransitions()
     QCOMPARE(m_chart->downSeries()->upperSeries()->count(), 12);
     // Hovering inside a band names it.
     const QPointF inside(double(f + 26 * Minute), 1);
-    QTest::mouseMove(m_chart->chartView()->viewport(),
-        m_chart->viewportPosition(inside));
+    QTest::mouseMove(m_chart->chartView()->viewport(), m_chart->viewportPosition(inside));
     QTRY_VERIFY2(m_chart->hoverText().startsWith(StatusStyle::word(EndpointState::Down)),
         qPrintable(m_chart->hoverText()));
     QVERIFY(m_chart->hoverText().contains(StatusStyle::classTitle(FailureClass::ReadTimeout)));
@@ -443,7 +468,8 @@ void TestTimelineChart::tenThousandPoints()
     for (int i = 0; i < 10000; ++i) {
         const QDateTime at = m_from.addMSecs(qint64(i) * span / 10000);
         ProbeRecord r = i % 50 == 0
-            ? failRecord(Id, at, i % 100 == 0 ? FailureClass::ReadTimeout : FailureClass::HttpBadGateway)
+            ? failRecord(
+                Id, at, i % 100 == 0 ? FailureClass::ReadTimeout : FailureClass::HttpBadGateway)
             : okRecord(Id, at, 5.0 + (i * 37) % 200);
         r.id = i + 1;
         records << r;
@@ -456,7 +482,10 @@ void TestTimelineChart::tenThousandPoints()
     const qint64 totalMs = timer.elapsed();
     qInfo("timeline: setData of 10,000 points took %lld ms; with the first render %lld ms "
           "(%lld line points drawn, %d markers)",
-        setDataMs, totalMs, qint64(m_chart->latencySeries()->count()), int(m_chart->markers().size()));
+        setDataMs,
+        totalMs,
+        qint64(m_chart->latencySeries()->count()),
+        int(m_chart->markers().size()));
     QVERIFY(!rendered.isNull());
     QCOMPARE(m_chart->latencyPointCount(), 9800);
     QCOMPARE(m_chart->markers().size(), 200);

@@ -134,7 +134,8 @@ void TestWaterfall::refusedConnectionGreysTheRest()
         const QRectF whole(0, row.top(), img.width(), row.height());
         QCOMPARE(pixelsNear(img, whole, highlight, 10), 0);
         QCOMPARE(pixelsNear(img, whole, failed, 10), 0);
-        QVERIFY2(pixelsNear(img, whole, grey, 30) > 10, qPrintable(WaterfallWidget::rowName(Row(i))));
+        QVERIFY2(
+            pixelsNear(img, whole, grey, 30) > 10, qPrintable(WaterfallWidget::rowName(Row(i))));
     }
 }
 
@@ -220,8 +221,8 @@ void TestWaterfall::realProbeTimings()
     QCOMPARE(bars.at(int(Row::Tls)).state, State::NotUsed);
     QCOMPARE(bars.at(int(Row::Transfer)).state, State::Done);
     const QImage img = render(*m_w);
-    QVERIFY(pixelsNear(img, bars.at(int(Row::Processing)).rect,
-                m_w->palette().color(QPalette::Highlight))
+    QVERIFY(pixelsNear(
+                img, bars.at(int(Row::Processing)).rect, m_w->palette().color(QPalette::Highlight))
         > 50);
 }
 
