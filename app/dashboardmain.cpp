@@ -34,7 +34,10 @@ int runDashboard(int argc, char **argv)
         QStringLiteral("db"), QStringLiteral("The history database."), QStringLiteral("FILE"));
     const QCommandLineOption minimized(
         QStringLiteral("minimized"), QStringLiteral("Start in the tray."));
-    p.addOptions({ help, demo, config, db, minimized });
+    const QCommandLineOption endpoint(QStringLiteral("endpoint"),
+        QStringLiteral("Open this endpoint (its id) when the window appears."),
+        QStringLiteral("ID"));
+    p.addOptions({ help, demo, config, db, minimized, endpoint });
     if (!p.parse(QApplication::arguments())) {
         QTextStream(stderr) << "servewatch: " << p.errorText() << "\nTry 'servewatch --help'.\n";
         return ExitUsage;
@@ -50,6 +53,7 @@ int runDashboard(int argc, char **argv)
     o.configPath = p.value(config);
     o.databasePath = p.value(db);
     o.startHidden = p.isSet(minimized);
+    o.openEndpoint = p.value(endpoint);
     QString error;
     if (!dashboard.start(o, &error)) {
         QTextStream(stderr) << "servewatch: " << error << '\n';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ServeWatch needs and that are missing (apt-get; through sudo
-# when not root). Usage: scripts/deps.sh [build] [test]   (default: build)
+# when not root). Usage: scripts/deps.sh [build] [test] [screenshots]   (default: build)
 set -euo pipefail
 
 build_packages=(
@@ -10,15 +10,21 @@ build_packages=(
 )
 # Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
 # for the DNS and no-network namespaces, ip (iproute2), clang-format and clang-tidy for
-# the lint stages.
-test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream dpkg-dev xvfb xauth imagemagick trayer dunst x11-utils)
+# the lint stages; desktop-file-utils, appstream, dpkg-dev and file check the desktop entry,
+# the metainfo and the .deb (cpack needs file for its shlibdeps).
+test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream dpkg-dev file)
+# Screenshots (scripts/screenshots.sh): a virtual X server, a window manager, a tray host, a
+# notification daemon,
+# a way to drive the window and to capture the screen.
+screenshot_packages=(xvfb xauth openbox imagemagick trayer dunst x11-utils xdotool dbus fonts-dejavu-core)
 
 want=()
 for group in "${@:-build}"; do
   case "$group" in
     build) want+=("${build_packages[@]}") ;;
     test) want+=("${test_packages[@]}") ;;
-    *) echo "deps.sh: unknown group '$group' (build, test)" >&2; exit 64 ;;
+    screenshots) want+=("${screenshot_packages[@]}") ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, screenshots)" >&2; exit 64 ;;
   esac
 done
 

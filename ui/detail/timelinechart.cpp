@@ -21,12 +21,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace sw {
 
 namespace {
 
 constexpr qint64 HourMs = 3600000;
+constexpr qint64 FitMinSpanMs = 5 * 60000; // a young history is shown in at least 5 minutes
 constexpr qint64 MinSpanMs = 60000; // zooming stops at one minute
 constexpr int HitRadius = 8; // pixels
 
@@ -260,8 +262,18 @@ void TimelineChart::setData(const QList<ProbeRecord> &raw,
             QDateTime::fromMSecsSinceEpoch(qint64(qMin<double>(keepMax, toMs))));
     } else {
         m_zoomed = false;
+        // History younger than the range (a new endpoint, the demo's first minute): the view
+        // starts a little before the first data instead of showing an empty hour or month.
+        // Wheel or the range buttons still reach the whole range.
+        const qint64 first = firstDataMs();
+        qint64 viewFrom = fromMs;
+        if (first > fromMs) {
+            const qint64 span = std::max<qint64>(FitMinSpanMs, (toMs - first) * 11 / 10);
+            if (span < (toMs - fromMs) * 9 / 10)
+                viewFrom = toMs - span;
+        }
         m_xAxis->setRange(
-            QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
+            QDateTime::fromMSecsSinceEpoch(viewFrom), QDateTime::fromMSecsSinceEpoch(toMs));
     }
     updateAxisFormat();
     m_updating = false;
@@ -273,6 +285,18 @@ void TimelineChart::setData(const QList<ProbeRecord> &raw,
     const bool empty = m_linePoints.isEmpty() && m_markers.isEmpty() && m_periods.isEmpty();
     m_emptyLabel->setVisible(empty);
     m_emptyLabel->setGeometry(m_view->rect());
+}
+
+qint64 TimelineChart::firstDataMs() const
+{
+    qint64 first = std::numeric_limits<qint64>::max();
+    if (!m_records.isEmpty())
+        first = std::min(first, m_records.constFirst().at.toMSecsSinceEpoch());
+    if (!m_rollups.isEmpty())
+        first = std::min(first, m_rollups.constFirst().startMs);
+    for (const Timeline::DownPeriod &p : std::as_const(m_periods))
+        first = std::min(first, p.startMs);
+    return first == std::numeric_limits<qint64>::max() ? m_fromMs : first;
 }
 
 QDateTime TimelineChart::viewFrom() const

@@ -106,6 +106,7 @@ private:
     void onClick(const QPoint &pos);
     void onAxisRange();
     void setView(double minMs, double maxMs);
+    qint64 firstDataMs() const; // the earliest record, bucket or down period (m_fromMs if none)
     void refreshLines();
     void rebuildMarkers();
     void rebuildBands();
@@ -134,7 +135,7 @@ private:
     QAbstractButton *m_resetButton = nullptr;
     QLabel *m_emptyLabel = nullptr;
 
-    Range m_range = Range::Day;
+    Range m_range = Range::Hour; // the live view; longer ranges are a click away
     QList<ProbeRecord> m_records;
     QList<TimelinePoint> m_rollups;
     QList<QPointF> m_linePoints; // sorted by x

@@ -224,7 +224,7 @@ void ResendDialog::buildUi(const ProbeRequest &request)
     splitter->setStretchFactor(1, 2);
     splitter->setStretchFactor(2, 3);
 
-    m_send = new QPushButton(tr("Send"), this);
+    m_send = new QPushButton(tr("&Send"), this);
     m_send->setObjectName(QStringLiteral("send"));
     m_send->setDefault(true);
     m_cancel = new QPushButton(tr("Cancel"), this);

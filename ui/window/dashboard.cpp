@@ -189,6 +189,12 @@ bool Dashboard::start(const Options &options, QString *error)
         m_window->hide();
     else
         m_window->show();
+    if (!options.openEndpoint.isEmpty()) {
+        if (m_monitor->status(options.openEndpoint))
+            m_window->showEndpoint(options.openEndpoint);
+        else
+            m_window->showMessage(tr("No endpoint with the id “%1”").arg(options.openEndpoint));
+    }
     return true;
 }
 

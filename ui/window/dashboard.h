@@ -28,6 +28,7 @@ public:
         QString databasePath; // empty = from preferences / the config / the default
         bool demo = false;
         bool startHidden = false; // start in the tray (when one exists)
+        QString openEndpoint; // the endpoint shown first (its id); empty = the first one
     };
 
     explicit Dashboard(QObject *parent = nullptr);

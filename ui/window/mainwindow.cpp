@@ -374,7 +374,11 @@ void MainWindow::restoreLayout()
     if (!geometry.isEmpty())
         restoreGeometry(geometry);
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-    m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray());
+    if (!m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray())) {
+        // First start: the list gets room for its columns, the detail pane the rest.
+        const int w = qMax(width(), 1200);
+        m_splitter->setSizes({ w * 9 / 20, w * 11 / 20 });
+    }
     m_list->restoreState(s.value(QStringLiteral("window/list")).toByteArray());
     // Multi-monitor safe: a window saved on a screen that is gone comes back on the primary one.
     bool visible = false;

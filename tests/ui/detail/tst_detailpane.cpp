@@ -180,8 +180,14 @@ void TestDetailPane::headerAndTimelineFromHistory()
     QCOMPARE(m_pane->tabs()->tabText(1), QStringLiteral("Waterfall"));
     QCOMPARE(m_pane->tabs()->tabText(2), QStringLiteral("Incidents"));
 
-    // 24 h by default: every stored result of the last day, raw.
+    // The last hour by default (the live view); 24 h: every stored result of the last day, raw.
     TimelineChart *chart = m_pane->timeline();
+    QCOMPARE(chart->range(), TimelineChart::Range::Hour);
+    QVERIFY(!chart->isRollup());
+    const QList<ProbeRecord> hour = m_history->store.results(
+        Id, QDateTime::currentDateTimeUtc().addSecs(-3600), QDateTime::currentDateTimeUtc());
+    QCOMPARE(chart->records().size(), hour.size());
+    chart->rangeButton(TimelineChart::Range::Day)->click();
     QCOMPARE(chart->range(), TimelineChart::Range::Day);
     QVERIFY(!chart->isRollup());
     const QList<ProbeRecord> day = m_history->store.results(
@@ -227,6 +233,11 @@ void TestDetailPane::thirtyDaysUseRollups()
     QVERIFY2(qAbs(chart->latencyPointCount() - withLatency) <= 1,
         qPrintable(QStringLiteral("%1 vs %2").arg(chart->latencyPointCount()).arg(withLatency)));
     QVERIFY(chart->p95Series()->isVisible());
+    // The stored history is a few days old: the view starts a little before it, not 30 days
+    // back; resetting the zoom shows the whole range.
+    QVERIFY(chart->viewFrom().toMSecsSinceEpoch() <= points.first().startMs);
+    QVERIFY(chart->viewFrom().msecsTo(chart->viewTo()) < 10 * Day);
+    chart->resetZoom();
     QVERIFY(chart->viewFrom().msecsTo(chart->viewTo()) >= 30 * Day - 1000);
 
     // Clicking a bucket's marker shows the first failure of that class in it.
@@ -251,6 +262,7 @@ void TestDetailPane::thirtyDaysUseRollups()
 void TestDetailPane::clickingAFailureShowsItsDiagnosis()
 {
     TimelineChart *chart = m_pane->timeline();
+    chart->rangeButton(TimelineChart::Range::Day)->click(); // the stored failure is hours old
     QScatterSeries *s = chart->failureSeries(FailureClass::HttpUnavailable);
     QVERIFY(s);
     QCoreApplication::processEvents(); // the chart's layout settles before anyone points at it
@@ -288,6 +300,7 @@ void TestDetailPane::clickingAFailureShowsItsDiagnosis()
 
 void TestDetailPane::newProbeRefreshesTheLatest()
 {
+    m_pane->timeline()->rangeButton(TimelineChart::Range::Day)->click(); // with the stored one
     QString error;
     QVERIFY(m_demo.setScenario(QStringLiteral("status:503"), &error));
     QSignalSpy probes(m_monitor.get(), &Monitor::probeCompleted);

@@ -40,6 +40,7 @@ private slots:
     void rangeButtonsAskForData();
     void rollupsDrawBucketsAndMarkers();
     void zoomAndPan();
+    void youngHistoryIsFitted();
     void decimatesLongSeries();
     void downPeriodsFromTransitions();
     void tenThousandPoints();
@@ -122,6 +123,31 @@ void TestTimelineChart::settle()
 {
     QCoreApplication::processEvents();
     QCoreApplication::processEvents();
+}
+
+void TestTimelineChart::youngHistoryIsFitted()
+{
+    // Two minutes of history in a one-hour range: the view starts shortly before the first
+    // result (at least five minutes shown), not 58 empty minutes earlier.
+    HistoryStore &h = m_history->store;
+    for (int i = 0; i < 4; ++i)
+        h.append(okRecord(Id, m_to.addMSecs(-(4 - i) * 30000), 12.0));
+    QVERIFY(h.flush());
+    load();
+    QCOMPARE(m_stored.size(), 4);
+    const qint64 first = m_stored.constFirst().at.toMSecsSinceEpoch();
+    QVERIFY(m_chart->viewFrom().toMSecsSinceEpoch() <= first);
+    QCOMPARE(m_chart->viewFrom().msecsTo(m_chart->viewTo()), 5 * Minute);
+    QCOMPARE(m_chart->viewTo(), m_to);
+    QVERIFY(!m_chart->isZoomed());
+    // The whole hour is still there: zooming out reaches it.
+    m_chart->zoomBy(100.0, 500);
+    QCOMPARE(m_chart->viewFrom(), m_from);
+
+    // A history that fills most of the range is shown whole.
+    fill();
+    load();
+    QCOMPARE(m_chart->viewFrom(), m_from);
 }
 
 void TestTimelineChart::showsStoredResults()

@@ -68,7 +68,7 @@ private slots:
     void preferencesReachTheEngine();
 
 private:
-    std::unique_ptr<Dashboard> startDemo();
+    std::unique_ptr<Dashboard> startDemo(const QString &openEndpoint = {});
 };
 
 void TestDashboard::init()
@@ -87,11 +87,12 @@ void TestDashboard::cleanup()
     }
 }
 
-std::unique_ptr<Dashboard> TestDashboard::startDemo()
+std::unique_ptr<Dashboard> TestDashboard::startDemo(const QString &openEndpoint)
 {
     auto d = std::make_unique<Dashboard>();
     Dashboard::Options o;
     o.demo = true;
+    o.openEndpoint = openEndpoint;
     QString error;
     if (!d->start(o, &error)) {
         qWarning("demo did not start: %s", qPrintable(error));
@@ -200,11 +201,12 @@ void TestDashboard::pauseAllAndProbeAll()
 
 void TestDashboard::resendOpensTheEndpointsRequest()
 {
-    auto d = startDemo();
+    auto d = startDemo(QStringLiteral("recommender")); // servewatch --demo --endpoint recommender
     QVERIFY(d);
     MainWindow *w = d->window();
     QAction *resend = w->action(QStringLiteral("resend"));
-    w->showEndpoint(QStringLiteral("recommender"));
+    QCOMPARE(w->endpointList()->currentEndpointId(), QStringLiteral("recommender"));
+    QCOMPARE(w->detailPane()->endpointId(), QStringLiteral("recommender"));
     QTRY_VERIFY(resend->isEnabled());
     resend->trigger();
     ResendDialog *dlg = nullptr;
