@@ -28,7 +28,7 @@ namespace sw {
 namespace {
 
 constexpr qint64 HourMs = 3600000;
-constexpr qint64 FitMinSpanMs = 5 * 60000; // a young history is shown in at least 5 minutes
+constexpr qint64 FitMinSpanMs = 2 * 60000; // a young history is shown in at least 2 minutes
 constexpr qint64 MinSpanMs = 60000; // zooming stops at one minute
 constexpr int HitRadius = 8; // pixels
 
@@ -287,6 +287,11 @@ void TimelineChart::setData(const QList<ProbeRecord> &raw,
     m_emptyLabel->setGeometry(m_view->rect());
 }
 
+QString TimelineChart::axisFormat() const
+{
+    return m_xAxis->format();
+}
+
 qint64 TimelineChart::firstDataMs() const
 {
     qint64 first = std::numeric_limits<qint64>::max();
@@ -367,8 +372,14 @@ void TimelineChart::updateAxisFormat()
         = m_xAxis->min().msecsTo(m_xAxis->max()) > 0 ? m_xAxis->min().msecsTo(m_xAxis->max()) : 0;
     // The locale's short time, without seconds (the C locale's has them).
     QString time = QLocale().timeFormat(QLocale::ShortFormat);
+    const bool withSeconds = time.contains(QStringLiteral(":ss"));
     time.remove(QStringLiteral(":ss"));
-    if (span <= 36 * HourMs)
+    // Ticks less than a minute apart (the axis has about 6): seconds, or labels repeat.
+    if (span <= 10 * 60000)
+        m_xAxis->setFormat(withSeconds
+                ? QLocale().timeFormat(QLocale::ShortFormat)
+                : time.replace(QStringLiteral("mm"), QStringLiteral("mm:ss")));
+    else if (span <= 36 * HourMs)
         m_xAxis->setFormat(span <= 12 * HourMs ? time : QStringLiteral("ddd ") + time);
     else if (span <= 8 * 24 * HourMs)
         m_xAxis->setFormat(QStringLiteral("ddd d MMM"));

@@ -66,6 +66,7 @@ public:
     QDateTime viewFrom() const;
     QDateTime viewTo() const;
     bool isZoomed() const { return m_zoomed; }
+    QString axisFormat() const; // of the time axis: seconds when ticks are under a minute apart
     void zoomTo(const QDateTime &from, const QDateTime &to);
     void zoomBy(double factor, int anchorX); // viewport x; factor < 1 zooms in
     void panByPixels(int dx);

@@ -55,8 +55,11 @@ MainWindow::MainWindow(const AppContext &context, Dashboard *dashboard, QWidget 
 
     m_networkLabel = new QLabel(this);
     m_historyLabel = new QLabel(this);
+    m_trayLabel = new QLabel(this);
+    m_trayLabel->setObjectName(QStringLiteral("trayNote"));
     statusBar()->addPermanentWidget(m_networkLabel);
     statusBar()->addPermanentWidget(m_historyLabel);
+    statusBar()->addPermanentWidget(m_trayLabel);
 
     buildActions();
     buildMenus();
@@ -88,6 +91,7 @@ MainWindow::MainWindow(const AppContext &context, Dashboard *dashboard, QWidget 
     connect(m_ctx.monitor, &Monitor::networkSuspectChanged, this, &MainWindow::updateStatus);
     connect(m_ctx.monitor, &Monitor::stateChanged, this, &MainWindow::updateStatus);
 
+    setTrayAvailable(false); // until the tray says otherwise
     updatePage();
     updateStatus();
 }
@@ -230,6 +234,18 @@ QString MainWindow::currentId() const
 void MainWindow::setTrayAvailable(bool available)
 {
     m_trayAvailable = available;
+    m_trayLabel->setText(
+        available ? QString() : tr("No system tray here: closing this window quits ServeWatch"));
+    m_trayLabel->setToolTip(available
+            ? QString()
+            : tr("ServeWatch keeps running in the tray only when the desktop has one "
+                 "(a StatusNotifier or XEmbed tray); notifications still appear."));
+    m_trayLabel->setVisible(!available);
+}
+
+QString MainWindow::trayNote() const
+{
+    return m_trayLabel->isVisibleTo(this) ? m_trayLabel->text() : QString();
 }
 
 void MainWindow::setHistoryNote(const QString &note)

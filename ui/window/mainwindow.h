@@ -29,6 +29,7 @@ public:
     ~MainWindow() override;
 
     void setTrayAvailable(bool available);
+    QString trayNote() const; // what the status bar says about the tray ("" when there is one)
     void setHistoryNote(const QString &note);
     void showMessage(const QString &message);
     void showEndpoint(const QString &id);
@@ -75,6 +76,7 @@ private:
     DetailPane *m_detail = nullptr;
     QLabel *m_networkLabel = nullptr;
     QLabel *m_historyLabel = nullptr;
+    QLabel *m_trayLabel = nullptr;
     QHash<QString, QAction *> m_actions;
     bool m_trayAvailable = false;
     bool m_toldAboutTray = false;

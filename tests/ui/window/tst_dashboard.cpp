@@ -252,9 +252,14 @@ void TestDashboard::closeQuitsWithoutATrayAndHidesWithOne()
     QVERIFY(w->close());
     QCOMPARE(quit.size(), 1);
 
-    // No tray at all (offscreen has none): closing quits, whatever the preference says.
+    QCOMPARE(w->trayNote(), QString());
+
+    // No tray at all (offscreen has none): the window says so, and closing quits, whatever the
+    // preference says.
     auto d2 = startDemo();
     QVERIFY(d2);
+    QVERIFY2(d2->window()->trayNote().contains(QLatin1StringView("No system tray")),
+        qPrintable(d2->window()->trayNote()));
     QSignalSpy quit2(d2.get(), &Dashboard::quitRequested);
     QSettings s;
     Preferences p = Preferences::load(s);
