@@ -9,6 +9,7 @@
 #include "models/modelroles.h"
 #include "monitor/monitor.h"
 #include "probe/probeengine.h"
+#include "testendpoint.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -28,18 +29,8 @@ using Tester = QAbstractItemModelTester;
 EndpointConfig endpoint(
     const QString &id, const QUrl &url, const QString &service = {}, int intervalMs = 100)
 {
-    EndpointConfig e;
-    e.id = id;
-    e.name = id;
-    e.url = url;
-    e.urlTemplate = url.toString();
+    EndpointConfig e = test::loopbackEndpoint(id, url, intervalMs, 2, 1);
     e.service = service;
-    e.intervalMs = intervalMs;
-    e.timeoutMs = 1000;
-    e.connectTimeoutMs = 500;
-    e.proxyMode = ProxyMode::None;
-    e.failureThreshold = 2;
-    e.successThreshold = 1;
     return e;
 }
 

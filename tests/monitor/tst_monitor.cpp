@@ -9,6 +9,7 @@
 #include "monitor/monitor.h"
 #include "monitor/scheduler.h"
 #include "probe/probeengine.h"
+#include "testendpoint.h"
 #include "tlsfaultserver.h"
 #include "tlsfixtures.h"
 
@@ -28,18 +29,7 @@ namespace {
 
 EndpointConfig endpoint(const QString &id, const QUrl &url, int intervalMs = 100)
 {
-    EndpointConfig e;
-    e.id = id;
-    e.name = id;
-    e.url = e.urlTemplate.isEmpty() ? url : url;
-    e.urlTemplate = url.toString();
-    e.intervalMs = intervalMs;
-    e.timeoutMs = 1000;
-    e.connectTimeoutMs = 500;
-    e.proxyMode = ProxyMode::None;
-    e.failureThreshold = 2;
-    e.successThreshold = 2;
-    return e;
+    return test::loopbackEndpoint(id, url, intervalMs);
 }
 
 QList<AlertKind> kinds(const QSignalSpy &spy)

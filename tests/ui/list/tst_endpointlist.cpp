@@ -14,6 +14,7 @@
 #include "monitor/monitor.h"
 #include "probe/probeengine.h"
 #include "statusstyle.h"
+#include "testendpoint.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -40,19 +41,9 @@ using Tester = QAbstractItemModelTester;
 EndpointConfig endpoint(
     const QString &id, const QUrl &url, const QString &service, const QStringList &tags)
 {
-    EndpointConfig e;
-    e.id = id;
-    e.name = id;
-    e.url = url;
-    e.urlTemplate = url.toString();
+    EndpointConfig e = test::loopbackEndpoint(id, url, 60000, 1, 1);
     e.service = service;
     e.tags = tags;
-    e.intervalMs = 60000;
-    e.timeoutMs = 1000;
-    e.connectTimeoutMs = 500;
-    e.proxyMode = ProxyMode::None;
-    e.failureThreshold = 1;
-    e.successThreshold = 1;
     return e;
 }
 

@@ -12,6 +12,7 @@
 #include "monitor/monitor.h"
 #include "probe/probeengine.h"
 #include "recordingnotificationserver.h"
+#include "testendpoint.h"
 #include "tray/desktopnotifier.h"
 #include "tray/notificationcenter.h"
 
@@ -515,18 +516,9 @@ void TestNotificationCenter::engineNotifiesOncePerTransitionNotInMaintenance()
     desktop.id = QStringLiteral("desktop");
     cfg.channels << desktop;
     auto endpoint = [&demo](const QString &id) {
-        EndpointConfig e;
-        e.id = id;
-        e.name = id;
-        e.url = QUrl(demo.baseUrl().toString() + QStringLiteral("/health"));
-        e.urlTemplate = e.url.toString();
+        EndpointConfig e = test::loopbackEndpoint(
+            id, QUrl(demo.baseUrl().toString() + QStringLiteral("/health")));
         e.check = CheckKind::Health;
-        e.intervalMs = 100;
-        e.timeoutMs = 1000;
-        e.connectTimeoutMs = 500;
-        e.proxyMode = ProxyMode::None;
-        e.failureThreshold = 2;
-        e.successThreshold = 2;
         return e;
     };
     EndpointConfig watched = endpoint(QStringLiteral("watched"));

@@ -7,6 +7,7 @@
 #include "monitor/clock.h"
 #include "monitor/monitor.h"
 #include "probe/probeengine.h"
+#include "testendpoint.h"
 #include "tray/notificationcenter.h"
 #include "tray/traycontroller.h"
 #include "tray/trayicon.h"
@@ -28,18 +29,8 @@ namespace {
 
 EndpointConfig endpoint(const QString &id, const QUrl &url, int intervalMs)
 {
-    EndpointConfig e;
-    e.id = id;
-    e.name = id;
-    e.url = url;
-    e.urlTemplate = url.toString();
+    EndpointConfig e = test::loopbackEndpoint(id, url, intervalMs, 1, 1);
     e.check = CheckKind::Health;
-    e.intervalMs = intervalMs;
-    e.timeoutMs = 1000;
-    e.connectTimeoutMs = 500;
-    e.proxyMode = ProxyMode::None;
-    e.failureThreshold = 1;
-    e.successThreshold = 1;
     return e;
 }
 
