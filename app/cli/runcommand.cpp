@@ -297,7 +297,7 @@ int runAgentCommand(const QStringList &arguments)
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &signalNotifier, [&stopSignal] {
         char c = 0;
         if (::read(g_signalFds[1], &c, 1) == 1)
-            stopSignal = c;
+            stopSignal = static_cast<unsigned char>(c);
         QCoreApplication::quit();
     });
 

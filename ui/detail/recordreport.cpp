@@ -22,7 +22,7 @@ QStringList strings(const QJsonValue &v)
 {
     QStringList out;
     const QJsonArray a = v.toArray();
-    for (const QJsonValue &s : a)
+    for (const QJsonValue s : a)
         out.append(s.toString());
     return out;
 }
@@ -103,7 +103,7 @@ ProbeAttempt attemptFromJson(const QJsonObject &o)
 
     r.resolvedAddresses = strings(o.value(QLatin1String("resolved")));
     const QJsonArray tries = o.value(QLatin1String("addresses_tried")).toArray();
-    for (const QJsonValue &v : tries) {
+    for (const QJsonValue v : tries) {
         const QJsonObject to = v.toObject();
         AddressTry at;
         at.address = QHostAddress(to.value(QLatin1String("address")).toString());
@@ -149,7 +149,7 @@ ProbeResult resultFromRecord(const ProbeRecord &record, const QUrl &url)
     res.startedAt = record.at;
     const QJsonDocument doc = QJsonDocument::fromJson(record.attemptsJson);
     const QJsonArray attempts = doc.array();
-    for (const QJsonValue &v : attempts) {
+    for (const QJsonValue v : attempts) {
         if (v.isObject())
             res.attempts.append(attemptFromJson(v.toObject()));
     }

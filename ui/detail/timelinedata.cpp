@@ -96,7 +96,8 @@ QList<QPointF> rollupPoints(const QList<TimelinePoint> &points, bool p95, QList<
         const TimelinePoint &p = points.at(i);
         const qint64 us = p95 ? p.p95Us : p.p50Us;
         if (us >= 0)
-            out.append({ QPointF(double(p.startMs + p.spanMs / 2), double(us) / 1000.0), i });
+            out.append(
+                { QPointF(double(p.startMs) + double(p.spanMs) / 2.0, double(us) / 1000.0), i });
     }
     return sortedPoints(out, indices);
 }

@@ -89,7 +89,7 @@ QString uniqueEndpointId(const MonitorConfig &config, const QString &base)
     if (!config.endpoint(base))
         return base;
     for (int n = 2;; ++n) {
-        const QString candidate = base + u'-' + QString::number(n);
+        QString candidate = base + u'-' + QString::number(n);
         if (!config.endpoint(candidate))
             return candidate;
     }

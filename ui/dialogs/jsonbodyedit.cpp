@@ -81,7 +81,7 @@ void JsonBodyEdit::setReadOnly(bool readOnly)
 
 QByteArray JsonBodyEdit::body() const
 {
-    const QByteArray bytes = text().toUtf8();
+    QByteArray bytes = text().toUtf8();
     if (m_state == State::Json)
         return QJsonDocument::fromJson(bytes).toJson(QJsonDocument::Compact);
     return bytes;
