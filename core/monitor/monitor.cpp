@@ -549,7 +549,8 @@ void Monitor::complete(const QString &id,
             || rt.machine.underlying() == EndpointState::Pending);
     emit probeCompleted(rec, report);
     evaluateNetwork(now);
-    updateServices();
+    if (!rt.cfg.service.isEmpty())
+        updateServices(); // only a replica's state changes its service's state
 
     if (rt.onceRun) {
         rt.onceRun = false;
@@ -694,18 +695,28 @@ void Monitor::evaluateNetwork(const QDateTime &now)
 {
     // Suspect our own network when the OS says it is down, or when every active endpoint's
     // latest result (on at least two hosts) failed at the network level.
-    int active = 0, networkFailing = 0;
-    QSet<QString> hosts;
+    // This runs after every probe: the scan stops at the first active endpoint whose latest
+    // result is not a network-level failure (the usual case, so O(1) while anything works), and
+    // hosts are collected only when every active endpoint fails at the network level.
+    int active = 0;
+    bool allNetworkLevel = true;
     for (const auto &rt : std::as_const(m_endpoints)) {
         if (rt->cfg.paused || rt->inMaintenance || !rt->last)
             continue;
         ++active;
-        hosts.insert(hostKey(rt->cfg.url));
-        if (isNetworkLevel(rt->last->failureClass, rt->last->detail))
-            ++networkFailing;
+        if (!isNetworkLevel(rt->last->failureClass, rt->last->detail)) {
+            allNetworkLevel = false;
+            break;
+        }
     }
-    const bool suspect
-        = m_osOffline || (active >= 2 && hosts.size() >= 2 && networkFailing == active);
+    QSet<QString> hosts;
+    if (allNetworkLevel && active >= 2) {
+        for (const auto &rt : std::as_const(m_endpoints)) {
+            if (!rt->cfg.paused && !rt->inMaintenance && rt->last)
+                hosts.insert(hostKey(rt->cfg.url));
+        }
+    }
+    const bool suspect = m_osOffline || (allNetworkLevel && active >= 2 && hosts.size() >= 2);
     if (suspect == m_networkSuspect)
         return;
     m_networkSuspect = suspect;
