@@ -84,8 +84,8 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     auto fact = [&ev](const QString &f) {
         ev.facts.insert(f);
     };
-    auto value = [&ev](const char *k, const QString &v) {
-        ev.values.insert(QLatin1String(k), v);
+    auto value = [&ev](const QString &k, const QString &v) {
+        ev.values.insert(k, v);
     };
 
     // --- facts about the target
@@ -210,30 +210,30 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
     }
 
     // --- values for the texts
-    value("url", Redact::urlString(request.url));
-    value("scheme", url.scheme());
-    value("host", host);
-    value("port", QString::number(port));
-    value("path", url.path().isEmpty() ? QStringLiteral("/") : url.path());
-    value("method", QString::fromLatin1(request.method));
-    value("status", r.httpStatus ? QString::number(r.httpStatus) : QString());
-    value("reason", r.reasonPhrase);
-    value("server_error", r.serverError);
-    value("detail", r.detail);
-    value("proxy", r.proxyUsed);
-    value("elapsed_ms", ms(r.timings.totalMs));
-    value("timeout_ms", QString::number(request.timeoutMs));
-    value("connect_timeout_ms", QString::number(request.connectTimeoutMs));
-    value("retry_after", r.retryAfterRaw);
-    value("content_type", r.contentType);
-    value("body_excerpt", printableExcerpt(r.body, 200));
-    value("model", modelFrom(request));
-    value("cert_not_after",
+    value(QStringLiteral("url"), Redact::urlString(request.url));
+    value(QStringLiteral("scheme"), url.scheme());
+    value(QStringLiteral("host"), host);
+    value(QStringLiteral("port"), QString::number(port));
+    value(QStringLiteral("path"), url.path().isEmpty() ? QStringLiteral("/") : url.path());
+    value(QStringLiteral("method"), QString::fromLatin1(request.method));
+    value(QStringLiteral("status"), r.httpStatus ? QString::number(r.httpStatus) : QString());
+    value(QStringLiteral("reason"), r.reasonPhrase);
+    value(QStringLiteral("server_error"), r.serverError);
+    value(QStringLiteral("detail"), r.detail);
+    value(QStringLiteral("proxy"), r.proxyUsed);
+    value(QStringLiteral("elapsed_ms"), ms(r.timings.totalMs));
+    value(QStringLiteral("timeout_ms"), QString::number(request.timeoutMs));
+    value(QStringLiteral("connect_timeout_ms"), QString::number(request.connectTimeoutMs));
+    value(QStringLiteral("retry_after"), r.retryAfterRaw);
+    value(QStringLiteral("content_type"), r.contentType);
+    value(QStringLiteral("body_excerpt"), printableExcerpt(r.body, 200));
+    value(QStringLiteral("model"), modelFrom(request));
+    value(QStringLiteral("cert_not_after"),
         r.tls.peerNotAfter.isValid() ? r.tls.peerNotAfter.toString(Qt::ISODate) : QString());
     QStringList tried;
     for (const AddressTry &t : r.addressTries)
         tried.append(t.address.toString());
-    value("addresses", tried.join(QStringLiteral(", ")));
+    value(QStringLiteral("addresses"), tried.join(QStringLiteral(", ")));
     QString address = r.connectedAddress;
     if (address.isEmpty() && !r.addressTries.isEmpty()) {
         const AddressTry &t = r.addressTries.constLast();
@@ -241,7 +241,8 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
             ? QStringLiteral("[%1]:%2").arg(t.address.toString()).arg(t.port)
             : QStringLiteral("%1:%2").arg(t.address.toString()).arg(t.port);
     }
-    value("address", address.isEmpty() ? QStringLiteral("%1:%2").arg(host).arg(port) : address);
+    value(QStringLiteral("address"),
+        address.isEmpty() ? QStringLiteral("%1:%2").arg(host).arg(port) : address);
 
     // --- what was checked and what was seen
     QStringList &lines = ev.lines;

@@ -94,4 +94,10 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result);
 // Replaces {name} placeholders with evidence values; unknown names are left as written.
 QString expandPlaceholders(const QString &text, const Evidence &evidence);
 
+// The same for commands: a name of fillInNames whose value is missing or empty becomes the name
+// in upper case (MODEL, PORT), the convention for what the operator must supply, rather than an
+// empty gap that would still run ("/v2/models//infer").
+QString expandCommandPlaceholders(
+    const QString &text, const Evidence &evidence, const QStringList &fillInNames);
+
 } // namespace sw

@@ -837,13 +837,7 @@ Diagnosis KnowledgeBase::diagnose(
     // In commands, a value the probe does not have becomes an UPPERCASE fill-in (MODEL, PORT),
     // the convention for what the operator must supply, rather than an empty gap that would still
     // run ("/v2/models//infer"). Prose gets the empty value.
-    Evidence forCommands;
-    forCommands.values = evidence.values;
-    for (const QString &name : valueNames()) {
-        const auto it = forCommands.values.constFind(name);
-        if (it == forCommands.values.cend() || it->isEmpty())
-            forCommands.values.insert(name, name.toUpper());
-    }
+    const QStringList &fillIns = valueNames();
 
     const QList<Cause> causes = effectiveCauses(failureClass, detail);
     d.causes.reserve(causes.size());
@@ -885,10 +879,10 @@ Diagnosis KnowledgeBase::diagnose(
         }
         for (const KbCommand &k : c.checks)
             rc.checks.append({ expandPlaceholders(k.text, evidence),
-                expandPlaceholders(k.command, forCommands) });
+                expandCommandPlaceholders(k.command, evidence, fillIns) });
         for (const KbCommand &k : c.fixes)
             rc.fixes.append({ expandPlaceholders(k.text, evidence),
-                expandPlaceholders(k.command, forCommands) });
+                expandCommandPlaceholders(k.command, evidence, fillIns) });
         d.causes.append(std::move(rc));
     }
     // Stable: equal scores keep the order the knowledge declares.
@@ -896,14 +890,15 @@ Diagnosis KnowledgeBase::diagnose(
         d.causes.end(),
         [](const RankedCause &a, const RankedCause &b) { return a.score > b.score; });
 
-    QSet<QString> seen;
+    // A handful of fixes: a list is cheaper here than a hash set.
+    QStringList seen;
     for (const RankedCause &rc : std::as_const(d.causes)) {
         for (const KbCommand &k : rc.fixes) {
             const QString key = k.command.isEmpty() ? QStringLiteral("text:") + k.text
                                                     : QStringLiteral("cmd:") + k.command;
             if (seen.contains(key))
                 continue;
-            seen.insert(key);
+            seen.append(key);
             d.fixes.append(k);
         }
     }
