@@ -155,6 +155,9 @@ int runAgentCommand(const QStringList &arguments)
     ProbeEngine engine;
     Monitor monitor(engine);
     monitor.setKnowledgeBase(&KnowledgeBase::builtIn());
+    // Nothing here reads the report of a successful probe that changes nothing (logs, history and
+    // alerts use the record, failures and transitions): don't build its diagnosis.
+    monitor.setSteadySuccessReports(false);
     usePresets(monitor, engine, presets);
 
     // Secrets from the OS keychain, only when an endpoint needs one.

@@ -425,65 +425,6 @@ void Monitor::complete(const QString &id,
     const QDateTime now = m_clock.nowUtc();
     const AttemptResult &last = result.last();
 
-    // Evidence: the probe's own, the follow-ups', and what the other endpoints show right now.
-    Evidence ev = gatherEvidence(request, result);
-    ev.facts.unite(followUpFacts);
-    if (m_facts) {
-        for (const QString &f : m_facts(rt.cfg))
-            ev.facts.insert(f);
-    }
-    ev.lines.append(followUpLines);
-    if (!last.isSuccess()) {
-        int sameHost = 0, sameService = 0, failing = 0, active = 0;
-        for (const auto &other : std::as_const(m_endpoints)) {
-            if (other.get() == &rt || other->cfg.paused || other->inMaintenance || !other->last)
-                continue;
-            ++active;
-            const bool otherFailing = other->last->failureClass != FailureClass::Ok
-                && other->last->failureClass != FailureClass::SlowResponse;
-            if (!otherFailing)
-                continue;
-            ++failing;
-            if (hostKey(other->cfg.url) == hostKey(rt.cfg.url))
-                ++sameHost;
-            if (!rt.cfg.service.isEmpty() && other->cfg.service == rt.cfg.service)
-                ++sameService;
-        }
-        if (sameHost > 0) {
-            ev.facts.insert(QStringLiteral("same_host_failing"));
-            ev.lines.append(QStringLiteral("Other endpoints on %1 are failing too (%2)")
-                                .arg(rt.cfg.url.host())
-                                .arg(sameHost));
-        }
-        if (sameService > 0) {
-            ev.facts.insert(QStringLiteral("same_service_failing"));
-            ev.lines.append(QStringLiteral("Other replicas of service '%1' are failing too (%2)")
-                                .arg(rt.cfg.service)
-                                .arg(sameService));
-        }
-        if (active >= 2 && failing * 10 >= active * 8) {
-            ev.facts.insert(QStringLiteral("many_endpoints_failing"));
-            ev.lines.append(
-                QStringLiteral("%1 of the other %2 endpoints are failing at the same time")
-                    .arg(failing)
-                    .arg(active));
-        }
-    }
-    if (!rt.credentialError.isEmpty())
-        ev.lines.append(QStringLiteral("Credential: %1").arg(rt.credentialError));
-
-    // What people see never holds the credential, whatever its header is called.
-    ProbeRequest shown = request;
-    if (rt.cfg.credential)
-        maskCredential(shown.headers, *rt.cfg.credential);
-    ProbeReport report;
-    report.request = shown;
-    report.result = result;
-    if (m_knowledge)
-        report.diagnosis = m_knowledge->diagnose(last.failureClass, last.detail, ev);
-    report.diagnosis.evidence = ev.lines;
-    report.curl = curlCommand(shown, last.proxyUsed);
-
     // State.
     EndpointStateMachine::Outcome outcome = EndpointStateMachine::Outcome::Failed;
     // A retry never hides a failure: a probe that worked only after retrying counts as up, and
@@ -494,6 +435,79 @@ void Monitor::complete(const QString &id,
         outcome = EndpointStateMachine::Outcome::Degraded;
     const auto transition
         = rt.machine.onProbe(outcome, last.failureClass, last.detail, m_clock.monotonicMs(), now);
+
+    // A successful probe that changes nothing (no transition, the endpoint up, no certificate
+    // warning) needs its full report only where something reads it (the dashboard does; the
+    // headless agent does not): evidence and diagnosis are most of a probe's CPU.
+    bool certWarning = false;
+    if (last.tls.peerNotAfter.isValid()) {
+        for (int l : std::as_const(m_config.settings.certExpiryWarningDays))
+            certWarning = certWarning || now.daysTo(last.tls.peerNotAfter) <= l;
+    }
+    const bool fullReport = m_steadySuccessReports || !last.isSuccess() || transition
+        || rt.machine.underlying() != EndpointState::Up || certWarning;
+
+    // What people see never holds the credential, whatever its header is called.
+    ProbeRequest shown = request;
+    if (rt.cfg.credential)
+        maskCredential(shown.headers, *rt.cfg.credential);
+    ProbeReport report;
+    report.request = shown;
+    report.result = result;
+    if (fullReport) {
+        // Evidence: the probe's own, the follow-ups', and what the other endpoints show right now.
+        Evidence ev = gatherEvidence(request, result);
+        ev.facts.unite(followUpFacts);
+        if (m_facts) {
+            for (const QString &f : m_facts(rt.cfg))
+                ev.facts.insert(f);
+        }
+        ev.lines.append(followUpLines);
+        if (!last.isSuccess()) {
+            int sameHost = 0, sameService = 0, failing = 0, active = 0;
+            for (const auto &other : std::as_const(m_endpoints)) {
+                if (other.get() == &rt || other->cfg.paused || other->inMaintenance || !other->last)
+                    continue;
+                ++active;
+                const bool otherFailing = other->last->failureClass != FailureClass::Ok
+                    && other->last->failureClass != FailureClass::SlowResponse;
+                if (!otherFailing)
+                    continue;
+                ++failing;
+                if (hostKey(other->cfg.url) == hostKey(rt.cfg.url))
+                    ++sameHost;
+                if (!rt.cfg.service.isEmpty() && other->cfg.service == rt.cfg.service)
+                    ++sameService;
+            }
+            if (sameHost > 0) {
+                ev.facts.insert(QStringLiteral("same_host_failing"));
+                ev.lines.append(QStringLiteral("Other endpoints on %1 are failing too (%2)")
+                                    .arg(rt.cfg.url.host())
+                                    .arg(sameHost));
+            }
+            if (sameService > 0) {
+                ev.facts.insert(QStringLiteral("same_service_failing"));
+                ev.lines.append(
+                    QStringLiteral("Other replicas of service '%1' are failing too (%2)")
+                        .arg(rt.cfg.service)
+                        .arg(sameService));
+            }
+            if (active >= 2 && failing * 10 >= active * 8) {
+                ev.facts.insert(QStringLiteral("many_endpoints_failing"));
+                ev.lines.append(
+                    QStringLiteral("%1 of the other %2 endpoints are failing at the same time")
+                        .arg(failing)
+                        .arg(active));
+            }
+        }
+        if (!rt.credentialError.isEmpty())
+            ev.lines.append(QStringLiteral("Credential: %1").arg(rt.credentialError));
+
+        if (m_knowledge)
+            report.diagnosis = m_knowledge->diagnose(last.failureClass, last.detail, ev);
+        report.diagnosis.evidence = ev.lines;
+        report.curl = curlCommand(shown, last.proxyUsed);
+    }
 
     ProbeRecord rec;
     rec.endpointId = id;

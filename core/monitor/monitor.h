@@ -67,6 +67,12 @@ public:
     void setKnowledgeBase(const KnowledgeBase *knowledge) { m_knowledge = knowledge; }
     void setSecretStore(SecretStore *store) { m_secrets = store; }
     void setFollowUpsEnabled(bool enabled) { m_followUpsEnabled = enabled; }
+    // Whether a successful probe that changes nothing (no state transition, the endpoint up, no
+    // certificate warning) still gets its full report (evidence, diagnosis, curl command) in
+    // probeCompleted() and status(). On by default: the dashboard shows it. The headless agent,
+    // where nothing reads it, turns it off; such a report then holds the request and the result
+    // only. Failures, transitions and alerts always get the full report.
+    void setSteadySuccessReports(bool on) { m_steadySuccessReports = on; }
 
     // Adds, updates and removes endpoints; unchanged endpoints keep their state and schedule.
     void applyConfig(const MonitorConfig &config);
@@ -136,6 +142,7 @@ private:
     const KnowledgeBase *m_knowledge = nullptr;
     QPointer<SecretStore> m_secrets;
     bool m_followUpsEnabled = true;
+    bool m_steadySuccessReports = true;
     bool m_networkSuspect = false;
     QSet<QString> m_pausedByAll; // what pauseAll(true) paused, for pauseAll(false)
     bool m_osOffline = false;

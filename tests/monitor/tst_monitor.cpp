@@ -60,6 +60,7 @@ private slots:
     void resumeAllKeepsOwnPauses();
     void certificateExpiryWarning();
     void liveReconfigureKeepsState();
+    void steadySuccessReportsCanBeLeftOut();
 
 private:
     ProbeEngine m_engine;
@@ -443,6 +444,52 @@ void TestMonitor::liveReconfigureKeepsState()
     QCOMPARE(monitor.status(QStringLiteral("keep"))->since, since);
     QCOMPARE(monitor.status(QStringLiteral("keep"))->config.intervalMs, 200);
     monitor.stop();
+}
+
+void TestMonitor::steadySuccessReportsCanBeLeftOut()
+{
+    // The headless agent leaves out the diagnosis of a successful probe that changes nothing;
+    // the first probe (a transition) and failures still get the full report.
+    Monitor monitor(m_engine);
+    monitor.setKnowledgeBase(&KnowledgeBase::builtIn());
+    monitor.setSteadySuccessReports(false);
+    MonitorConfig cfg;
+    cfg.endpoints << endpoint(
+        QStringLiteral("steady"), QUrl(m_demo.baseUrl().toString() + QStringLiteral("/health")));
+    monitor.applyConfig(cfg);
+    QSignalSpy probes(&monitor, &Monitor::probeCompleted);
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(probes.count() >= 3, 3000);
+    const ProbeReport first = probes.at(0).at(1).value<ProbeReport>();
+    QCOMPARE(first.diagnosis.classId, QStringLiteral("ok"));
+    QVERIFY(!first.diagnosis.causes.isEmpty());
+    QVERIFY(!first.curl.isEmpty());
+    const ProbeReport steady = probes.at(2).at(1).value<ProbeReport>();
+    QCOMPARE(probes.at(2).at(0).value<ProbeRecord>().failureClass, FailureClass::Ok);
+    QVERIFY(steady.diagnosis.causes.isEmpty());
+    QVERIFY(steady.curl.isEmpty());
+    QCOMPARE(steady.result.last().httpStatus, 200);
+    QCOMPARE(steady.request.url, first.request.url);
+
+    QString error;
+    QVERIFY(m_demo.setScenario(QStringLiteral("status:503"), &error));
+    const qsizetype before = probes.count();
+    QTRY_VERIFY_WITH_TIMEOUT(probes.count() > before + 1, 3000);
+    const ProbeReport failed = probes.last().at(1).value<ProbeReport>();
+    QCOMPARE(failed.result.last().httpStatus, 503);
+    QVERIFY(!failed.diagnosis.causes.isEmpty());
+    QVERIFY(!failed.curl.isEmpty());
+    monitor.stop();
+
+    // By default (the dashboard) every probe gets its full report.
+    QVERIFY(m_demo.setScenario(QStringLiteral("ok"), &error));
+    Monitor full(m_engine);
+    full.setKnowledgeBase(&KnowledgeBase::builtIn());
+    full.applyConfig(cfg);
+    QSignalSpy fullProbes(&full, &Monitor::probeCompleted);
+    full.start();
+    QTRY_VERIFY_WITH_TIMEOUT(fullProbes.count() >= 3, 3000);
+    QVERIFY(!fullProbes.at(2).at(1).value<ProbeReport>().diagnosis.causes.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMonitor)
