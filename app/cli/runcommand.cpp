@@ -322,17 +322,34 @@ int runAgentCommand(const QStringList &arguments)
         if (durationS > 0)
             QTimer::singleShot(int(durationS * 1000), &monitor, [] { QCoreApplication::quit(); });
         QCoreApplication::exec();
+        // Lateness percentiles are upper bounds of the scheduler's histogram buckets.
         const Scheduler::Stats &s = monitor.scheduler().stats();
+        const qint64 dropped = history ? history->droppedCount() : 0;
+        const int inFlight = monitor.probesInFlight();
         log.write(QStringLiteral("stop"),
-            QStringLiteral("%1; %2 probes started, lateness max %3 ms, %4 skipped while busy")
+            QStringLiteral("%1; %2 probes started (%3 still running), lateness p50 %4 ms, p90 %5 "
+                           "ms, p99 %6 ms, p99.9 %7 ms, max %8 ms, %9 skipped while busy, %10 "
+                           "results dropped")
                 .arg(stopSignal ? QStringLiteral("signal %1").arg(stopSignal)
                                 : QStringLiteral("done"))
                 .arg(s.started)
+                .arg(inFlight)
+                .arg(s.latenessPercentileMs(50))
+                .arg(s.latenessPercentileMs(90))
+                .arg(s.latenessPercentileMs(99))
+                .arg(s.latenessPercentileMs(99.9))
                 .arg(s.maxLatenessMs)
-                .arg(s.skippedBusy),
+                .arg(s.skippedBusy)
+                .arg(dropped),
             QJsonObject { { QStringLiteral("probes"), s.started },
+                { QStringLiteral("in_flight"), inFlight },
+                { QStringLiteral("lateness_p50_ms"), s.latenessPercentileMs(50) },
+                { QStringLiteral("lateness_p90_ms"), s.latenessPercentileMs(90) },
+                { QStringLiteral("lateness_p99_ms"), s.latenessPercentileMs(99) },
+                { QStringLiteral("lateness_p999_ms"), s.latenessPercentileMs(99.9) },
                 { QStringLiteral("max_lateness_ms"), s.maxLatenessMs },
-                { QStringLiteral("skipped_busy"), s.skippedBusy } });
+                { QStringLiteral("skipped_busy"), s.skippedBusy },
+                { QStringLiteral("results_dropped"), dropped } });
     }
     monitor.stop();
     dispatcher.abortAll(QStringLiteral("the agent is stopping"));

@@ -2,7 +2,38 @@
 
 #include <QRandomGenerator>
 
+#include <algorithm>
+#include <cmath>
+
 namespace sw {
+
+void Scheduler::Stats::addLateness(qint64 latenessMs)
+{
+    ++started;
+    totalLatenessMs += latenessMs;
+    maxLatenessMs = qMax(maxLatenessMs, latenessMs);
+    const auto bound
+        = std::lower_bound(LatenessBoundsMs.cbegin(), LatenessBoundsMs.cend(), latenessMs);
+    ++latenessCounts[std::size_t(bound - LatenessBoundsMs.cbegin())];
+}
+
+qint64 Scheduler::Stats::latenessPercentileMs(double p) const
+{
+    qint64 count = 0;
+    for (const qint64 c : latenessCounts)
+        count += c;
+    if (count == 0)
+        return 0;
+    // Nearest rank: the smallest value with at least p % of the values at or below it.
+    const qint64 rank = qBound<qint64>(1, qint64(std::ceil(p * double(count) / 100.0)), count);
+    qint64 seen = 0;
+    for (std::size_t i = 0; i < LatenessBoundsMs.size(); ++i) {
+        seen += latenessCounts[i];
+        if (seen >= rank)
+            return qMin(LatenessBoundsMs[i], maxLatenessMs);
+    }
+    return maxLatenessMs;
+}
 
 Scheduler::Scheduler(Clock &clock, QObject *parent)
     : QObject(parent)
@@ -154,9 +185,7 @@ void Scheduler::launch(const QString &id, Entry &e, qint64 now)
     e.queued = false;
     ++m_running;
     const qint64 lateness = qMax<qint64>(0, now - e.dueMs);
-    ++m_stats.started;
-    m_stats.totalLatenessMs += lateness;
-    m_stats.maxLatenessMs = qMax(m_stats.maxLatenessMs, lateness);
+    m_stats.addLateness(lateness);
     emit probeDue(id, lateness);
 }
 

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <queue>
@@ -24,12 +25,28 @@ class Scheduler : public QObject
     Q_OBJECT
 public:
     struct Stats {
+        // Upper bounds (ms, inclusive) of the lateness histogram's buckets; one more bucket
+        // counts everything above the last bound.
+        // clang-format off
+        static constexpr std::array<qint64, 36> LatenessBoundsMs { 0, 1, 2, 3, 4, 5, 6, 8, 10,
+            12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 125, 150, 200, 250, 300, 400, 500, 750,
+            1000, 1500, 2000, 3000, 5000, 10000, 20000, 30000, 60000 };
+        // clang-format on
+
         qint64 started = 0;
         qint64 skippedBusy = 0; // due while its previous probe still ran: that beat is skipped
         qint64 maxLatenessMs = 0;
         qint64 totalLatenessMs = 0;
         int running = 0;
         int waiting = 0; // due, waiting for a free slot
+        // Probes started per lateness bucket (see LatenessBoundsMs).
+        std::array<qint64, LatenessBoundsMs.size() + 1> latenessCounts {};
+
+        void addLateness(qint64 latenessMs);
+        // The p-th percentile (0 < p <= 100, nearest rank) of the lateness, as the upper bound
+        // of its bucket and never above the maximum seen: at least the true value and less
+        // than one bucket above it. 0 before any probe.
+        qint64 latenessPercentileMs(double p) const;
     };
 
     explicit Scheduler(Clock &clock, QObject *parent = nullptr);

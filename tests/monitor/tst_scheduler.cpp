@@ -1,9 +1,15 @@
 // The scheduler with a manual clock: intervals, spread of first probes, the concurrency cap,
-// no overlap, retry interval while failing, pause/resume, probe-now, lateness.
+// no overlap, retry interval while failing, pause/resume, probe-now, lateness and its
+// percentiles.
 #include "monitor/scheduler.h"
 
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 
 using namespace sw;
 
@@ -20,6 +26,9 @@ private slots:
     void pauseResumeAndProbeNow();
     void removeWhileRunning();
     void latenessIsMeasured();
+    void latenessPercentiles_data();
+    void latenessPercentiles();
+    void latenessPercentilesBoundTheExactValue();
     void realTimeDriving();
 };
 
@@ -213,6 +222,96 @@ void TestScheduler::latenessIsMeasured()
     QCOMPARE(due.count(), 1);
     QCOMPARE(due.first().at(1).toLongLong(), qint64(37));
     QCOMPARE(s.stats().maxLatenessMs, qint64(37));
+    // In the histogram: the bucket (30, 40] holds it, and every percentile is 37 (capped at max).
+    const auto &counts = s.stats().latenessCounts;
+    QCOMPARE(std::accumulate(counts.cbegin(), counts.cend(), qint64(0)), qint64(1));
+    const auto bucket = std::find(Scheduler::Stats::LatenessBoundsMs.cbegin(),
+        Scheduler::Stats::LatenessBoundsMs.cend(),
+        qint64(40));
+    QCOMPARE(counts[std::size_t(bucket - Scheduler::Stats::LatenessBoundsMs.cbegin())], qint64(1));
+    QCOMPARE(s.stats().latenessPercentileMs(50), qint64(37));
+    QCOMPARE(s.stats().latenessPercentileMs(99), qint64(37));
+}
+
+void TestScheduler::latenessPercentiles_data()
+{
+    QTest::addColumn<QList<qint64>>("latenesses");
+    QTest::addColumn<double>("percentile");
+    QTest::addColumn<qint64>("expected");
+    QList<qint64> oneToHundred;
+    for (qint64 i = 1; i <= 100; ++i)
+        oneToHundred.append(i);
+    QList<qint64> oneLateInThousand(999, 0);
+    oneLateInThousand.append(5000);
+    QList<qint64> twoLate(98, 0);
+    twoLate << 110 << 130;
+    QTest::newRow("no probe") << QList<qint64> {} << 50.0 << qint64(0);
+    QTest::newRow("all on time") << QList<qint64> { 0, 0, 0 } << 99.0 << qint64(0);
+    QTest::newRow("1..100 p50 (on a bound)") << oneToHundred << 50.0 << qint64(50);
+    QTest::newRow("1..100 p90 (bucket 80..100)") << oneToHundred << 90.0 << qint64(100);
+    QTest::newRow("1..100 p99") << oneToHundred << 99.0 << qint64(100);
+    QTest::newRow("1..100 p1") << oneToHundred << 1.0 << qint64(1);
+    QTest::newRow("bound capped at the max") << QList<qint64> { 7 } << 50.0 << qint64(7);
+    QTest::newRow("two late p98") << twoLate << 98.0 << qint64(0);
+    QTest::newRow("two late p99 (bucket 100..125)") << twoLate << 99.0 << qint64(125);
+    QTest::newRow("two late p100 (max)") << twoLate << 100.0 << qint64(130);
+    QTest::newRow("one late in 1000 p99") << oneLateInThousand << 99.0 << qint64(0);
+    QTest::newRow("one late in 1000 p99.9") << oneLateInThousand << 99.9 << qint64(0);
+    QTest::newRow("one late in 1000 p100") << oneLateInThousand << 100.0 << qint64(5000);
+    QTest::newRow("above the last bound") << QList<qint64> { 1, 90000 } << 99.0 << qint64(90000);
+}
+
+void TestScheduler::latenessPercentiles()
+{
+    QFETCH(QList<qint64>, latenesses);
+    QFETCH(double, percentile);
+    QFETCH(qint64, expected);
+    Scheduler::Stats stats;
+    for (const qint64 l : std::as_const(latenesses))
+        stats.addLateness(l);
+    QCOMPARE(stats.started, qint64(latenesses.size()));
+    QCOMPARE(stats.latenessPercentileMs(percentile), expected);
+}
+
+void TestScheduler::latenessPercentilesBoundTheExactValue()
+{
+    // Random latenesses through the scheduler itself: each percentile is at least the exact
+    // nearest-rank value and in the same bucket.
+    ManualClock clock;
+    Scheduler s(clock);
+    QRandomGenerator rng(7);
+    s.setRandomSource([&rng] { return rng.generateDouble(); });
+    QList<qint64> seen;
+    connect(&s, &Scheduler::probeDue, this, [&](const QString &id, qint64 lateness) {
+        seen.append(lateness);
+        QMetaObject::invokeMethod(
+            this, [&s, id] { s.finished(id); }, Qt::QueuedConnection);
+    });
+    for (int i = 0; i < 200; ++i)
+        s.upsert(QStringLiteral("e%1").arg(i), 1000 + i);
+    while (clock.monotonicMs() < 60000) {
+        s.runDue();
+        QCoreApplication::processEvents();
+        clock.advance(1 + rng.bounded(300)); // irregular wake-ups: lateness 0..299 ms
+    }
+    QVERIFY(seen.size() > 5000);
+    QCOMPARE(s.stats().started, qint64(seen.size()));
+    std::sort(seen.begin(), seen.end());
+    const auto &bounds = Scheduler::Stats::LatenessBoundsMs;
+    const auto bucketOf = [&bounds](qint64 v) {
+        return std::lower_bound(bounds.cbegin(), bounds.cend(), v) - bounds.cbegin();
+    };
+    for (const double p : { 1.0, 10.0, 50.0, 90.0, 99.0, 99.9, 100.0 }) {
+        const auto rank = qsizetype(std::ceil(p * double(seen.size()) / 100.0));
+        const qint64 exact = seen.at(rank - 1);
+        const qint64 reported = s.stats().latenessPercentileMs(p);
+        QVERIFY2(reported >= exact && bucketOf(reported) == bucketOf(exact),
+            qPrintable(QStringLiteral("p%1: exact %2 ms, reported %3 ms")
+                           .arg(p)
+                           .arg(exact)
+                           .arg(reported)));
+    }
+    QCOMPARE(s.stats().latenessPercentileMs(100), seen.last());
 }
 
 void TestScheduler::realTimeDriving()
