@@ -355,7 +355,12 @@ void EndpointStatusModel::fillFromStatus(Item &it, const EndpointStatus &s)
     it.service = c.service;
     it.role = c.role;
     it.preset = c.preset;
-    it.url = Redact::urlString(c.url);
+    // Redacting is the costliest part of a row's refresh (a flush refreshes every row probed):
+    // only when the configured URL changed.
+    if (it.url.isEmpty() || c.url != it.rawUrl) {
+        it.rawUrl = c.url;
+        it.url = Redact::urlString(c.url);
+    }
     it.tags = c.tags;
     it.insecure = c.tls.insecure;
     it.state = s.state;

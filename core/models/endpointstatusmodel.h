@@ -35,7 +35,8 @@ struct StateTransition;
 // and moves (never a reset once rows exist); probe results and state changes are collected and
 // flushed every flushInterval() ms as dataChanged() over the changed rows and columns only.
 // Uptime (24 h, 30 d) comes from the history, computed lazily for the rows a view asks about,
-// in slices of a few milliseconds, and refreshed every uptimeInterval() ms.
+// in slices of a few milliseconds, and refreshed every uptimeInterval() ms (a row on screen
+// whose probes failed since: within 10 s of the history's commit).
 class EndpointStatusModel : public QAbstractItemModel
 {
     Q_OBJECT

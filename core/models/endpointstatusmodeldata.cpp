@@ -13,7 +13,7 @@ namespace sw {
 namespace {
 
 constexpr int UptimeSliceBudgetMs = 4; // per event-loop turn
-constexpr qint64 UptimeAfterCommitMs = 10000; // a row's uptime follows commits at most this often
+constexpr qint64 UptimeAfterCommitMs = 10000; // a row's uptime follows failures at most this often
 constexpr qint64 DayMs = 24LL * 3600 * 1000;
 
 } // namespace
@@ -38,11 +38,18 @@ void EndpointStatusModel::refreshUptime()
     }
 }
 
+// A row on screen follows the history within UptimeAfterCommitMs when a probe failed since its
+// uptime was computed (the figure drops visibly) or when it has no figure yet. Successes only
+// raise an uptime, by a step too small to show at two decimals (one probe of a day's thousands),
+// so such rows wait for the periodic refresh (uptimeInterval()): recomputing every visible row
+// after each commit cost more than the rest of the list's upkeep together.
 void EndpointStatusModel::onHistoryCommitted()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const auto &item : std::as_const(m_endpoints)) {
-        if (item->probedSinceUptime && item->askedGeneration + 1 >= m_uptimeGeneration
+        const bool visiblyChanged
+            = item->failedSinceUptime || (item->probedSinceUptime && !item->uptime24);
+        if (visiblyChanged && item->askedGeneration + 1 >= m_uptimeGeneration
             && now - item->uptimeAtMs >= UptimeAfterCommitMs) {
             item->uptimeGeneration = 0;
             enqueueUptime(*item);
@@ -117,6 +124,7 @@ bool EndpointStatusModel::computeUptime(Item &it)
         it.uptimeGeneration = m_uptimeGeneration;
         it.uptimeAtMs = now.toMSecsSinceEpoch();
         it.probedSinceUptime = false;
+        it.failedSinceUptime = false;
     }
     return changed;
 }

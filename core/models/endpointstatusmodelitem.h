@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 #include <QVariantList>
 
 #include <optional>
@@ -50,7 +51,8 @@ struct EndpointStatusModel::Item {
     QString service;
     QString role;
     QString preset;
-    QString url;
+    QString url; // secrets masked (of rawUrl)
+    QUrl rawUrl; // as configured: url is redacted again only when this changes
     QStringList tags;
     bool insecure = false;
 
@@ -76,6 +78,7 @@ struct EndpointStatusModel::Item {
     qint64 uptimeAtMs = 0;
     bool uptimeQueued = false;
     bool probedSinceUptime = false;
+    bool failedSinceUptime = false; // a failure since: the uptime is visibly lower
     bool seeded = false; // the sparkline has the history's older probes
 
     void addSample(const endpointmodel::Sample &s)
@@ -93,6 +96,7 @@ struct EndpointStatusModel::Item {
         }
         message = s.message;
         probedSinceUptime = true;
+        failedSinceUptime = failedSinceUptime || failed;
     }
 };
 
