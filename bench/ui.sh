@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The dashboard's costs (issue 5, item 5), all on loopback and under a private Xvfb:
+#   live      1,000 endpoints probing an nginx on 127.0.0.1 every 1 s: process CPU of the headless
+#             engine, of the agent (engine + history) and of the real dashboard window, running at
+#             the same time over the same 60 s window, 5 rounds; the difference is the UI's cost
+#             (target < 5 % of a core); the dashboard's RSS (target < 300 MiB); paint events of
+#             the list and a screen comparison prove that the visible rows repaint.
+#   timeline  TimelineChart with 10,000 points: setData to painted (target < 50 ms), hover, zoom.
+# Usage: bench/ui.sh [live|timeline|all] [bench_ui options...]   (default: all)
+#   e.g. bench/ui.sh live --rounds 5 --duration 90;  bench/ui.sh timeline --runs 30
+# Builds bench_ui in $BUILD_DIR (default build/bench-ui, Release). Starts nginx with a temporary
+# config (fixed JSON body, access log off) and stops it on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+[ $# -gt 0 ] && shift
+case "$what" in live|timeline|all) ;; *) echo "usage: bench/ui.sh [live|timeline|all] [options]" >&2; exit 64 ;; esac
+
+scripts/deps.sh build >/dev/null
+missing=()
+for p in nginx xvfb xauth; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build="${BUILD_DIR:-build/bench-ui}"
+[ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSERVEWATCH_WERROR=ON >/dev/null
+ninja -C "$build" bench_ui >/dev/null
+bench="$build/bench/bench_ui"
+
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(uname -r), Qt $(qtpaths6 --qt-version 2>/dev/null || echo 6), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+tmp="$(mktemp -d)"
+nginx_pid=""
+cleanup() {
+  if [ -n "$nginx_pid" ]; then
+    kill "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Under xvfb-run (its own display and auth file), never offscreen, no session bus.
+mkdir -m 700 "$tmp/runtime"
+x() {
+  XDG_RUNTIME_DIR="$tmp/runtime" env -u QT_QPA_PLATFORM -u DBUS_SESSION_BUS_ADDRESS http_proxy= https_proxy= HTTP_PROXY= HTTPS_PROXY= no_proxy= NO_PROXY= \
+    xvfb-run -a -s "-screen 0 1920x1760x24 -nolisten tcp" "$@"
+}
+
+if [ "$what" = live ] || [ "$what" = all ]; then
+  # nginx on 127.0.0.1, one worker, a fixed JSON answer to anything; the first free port.
+  for port in $(seq 18780 18799); do
+    mkdir -p "$tmp/nginx"
+    cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  keepalive_timeout 0;
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      default_type application/json;
+      return 200 '{"predictions": [[0.12, 0.88]], "model": "bench"}';
+    }
+  }
+}
+EOF
+    nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
+    nginx_pid=$!
+    for _ in $(seq 50); do
+      curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$port/predict" && break
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$port/predict"; then
+      break
+    fi
+    wait "$nginx_pid" 2>/dev/null || true
+    nginx_pid=""
+  done
+  [ -n "$nginx_pid" ] || { echo "ui.sh: nginx did not start: $(cat "$tmp/nginx/error.log" 2>/dev/null)" >&2; exit 1; }
+  echo "target: nginx $(nginx -v 2>&1 | cut -d/ -f2) on 127.0.0.1:$port (pid $nginx_pid)"
+  live_args=()
+  timeline_args=()
+  [ "$what" = live ] && live_args=("$@")
+  x "$bench" live --url "http://127.0.0.1:$port/predict" "${live_args[@]}"
+  kill "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
+  nginx_pid=""
+fi
+
+if [ "$what" = timeline ] || [ "$what" = all ]; then
+  echo
+  timeline_args=()
+  [ "$what" = timeline ] && timeline_args=("$@")
+  x "$bench" timeline "${timeline_args[@]}"
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
