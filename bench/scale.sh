@@ -13,6 +13,8 @@
 # Env:   ENDPOINTS (5000) INTERVAL_S (10) DURATION_S (150) CONCURRENCY (the default, 64)
 #        SW_BUILD_DIR (build/bench, a Release build made here if needed)
 #        SW_BIN (another servewatch binary to measure, e.g. a build from before a change)
+#        DOWN=1: no nginx; every endpoint on a closed loopback port (all down: connection
+#        refused, diagnosis and follow-ups for every probe)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -71,10 +73,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free port for nginx.
+# A free port for nginx (with DOWN=1 it stays closed).
 port=${NGINX_PORT:-18480}
 while [ -n "$(ss -Hltn "sport = :$port")" ]; do port=$((port + 1)); done
 
+# nginx (not with DOWN=1: then the port stays closed).
+if [ -z "${DOWN:-}" ]; then
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<EOF
 worker_processes 1;
@@ -107,6 +111,7 @@ for _ in $(seq 100); do
 done
 curl -fsS -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/predict" \
   || { echo "scale: nginx did not start:" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
+fi
 
 # The config: every endpoint a POST /predict with a small JSON body and a JSON check.
 {
@@ -136,7 +141,12 @@ sample() {
 }
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "scale: $endpoints endpoints every ${interval} s for ${duration} s, nginx $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2) on 127.0.0.1:$port, concurrency ${concurrency:-default}"
+if [ -z "${DOWN:-}" ]; then
+  target="nginx $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2) on 127.0.0.1:$port"
+else
+  target="127.0.0.1:$port closed (all down)"
+fi
+echo "scale: $endpoints endpoints every ${interval} s for ${duration} s, $target, concurrency ${concurrency:-default}"
 printf '%-4s %8s %8s %8s %8s %8s %7s %7s %8s %9s %9s %6s %8s %8s %6s %8s %9s %9s\n' \
   run p50_ms p90_ms p99_ms p999_ms max_ms cpu% cpu_all rss_MiB started expected skip dropped missing failed B/result floor_p99 floor_max
 results=()

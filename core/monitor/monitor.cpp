@@ -23,6 +23,7 @@ namespace sw {
 
 struct Monitor::Runtime {
     EndpointConfig cfg;
+    QString host; // hostKey(cfg.url), kept with cfg: compared against every endpoint per failure
     EndpointStateMachine machine;
     QPointer<Probe> probe;
     bool onceRun = false;
@@ -145,6 +146,7 @@ void Monitor::applyConfig(const MonitorConfig &config)
             }
         }
         Runtime &rt = *it.value();
+        rt.host = hostKey(e.url);
         m_scheduler->upsert(e.id, e.intervalMs, e.retryIntervalMs);
         if (auto t = rt.machine.setPaused(e.paused, now))
             handleTransition(rt, *t, nullptr);
@@ -474,7 +476,7 @@ void Monitor::complete(const QString &id,
                 if (!otherFailing)
                     continue;
                 ++failing;
-                if (hostKey(other->cfg.url) == hostKey(rt.cfg.url))
+                if (other->host == rt.host)
                     ++sameHost;
                 if (!rt.cfg.service.isEmpty() && other->cfg.service == rt.cfg.service)
                     ++sameService;
@@ -727,7 +729,7 @@ void Monitor::evaluateNetwork(const QDateTime &now)
     if (allNetworkLevel && active >= 2) {
         for (const auto &rt : std::as_const(m_endpoints)) {
             if (!rt->cfg.paused && !rt->inMaintenance && rt->last)
-                hosts.insert(hostKey(rt->cfg.url));
+                hosts.insert(rt->host);
         }
     }
     const bool suspect = m_osOffline || (allNetworkLevel && active >= 2 && hosts.size() >= 2);
