@@ -1,5 +1,8 @@
 #include "configtestsupport.h"
 
+#include <QFile>
+#include <QProcessEnvironment>
+
 namespace sw::test {
 
 QString j(const char *utf8)
@@ -172,6 +175,32 @@ QString diff(const MonitorConfig &a, const MonitorConfig &b)
             d.first = m;
     }
     return d.first;
+}
+
+bool writeFixtureFiles(const QString &dir)
+{
+    QFile body(dir + QStringLiteral("/body.json"));
+    QFile ca(dir + QStringLiteral("/ca.pem"));
+    if (!body.open(QIODevice::WriteOnly) || !ca.open(QIODevice::WriteOnly))
+        return false;
+    return body.write("{\"instances\": [[1, 2, 3, 4]]}\n") > 0
+        && ca.write("-----BEGIN CERTIFICATE-----\n") > 0;
+}
+
+ConfigContext fixtureContext(const QString &dir)
+{
+    ConfigContext c;
+    c.env = QProcessEnvironment();
+    c.env.insert(QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
+    c.env.insert(QStringLiteral("TOKEN"), QStringLiteral("sk-secret-123"));
+    c.env.insert(QStringLiteral("SCHEME_FTP"), QStringLiteral("ftp"));
+    c.env.insert(QStringLiteral("PROXY"), QStringLiteral("http://proxy.internal:3128"));
+    c.env.insert(QStringLiteral("CERTS"), dir);
+    c.knownPresets = QStringList {
+        QStringLiteral("generic"), QStringLiteral("triton"), QStringLiteral("vllm")
+    };
+    c.baseDir = dir;
+    return c;
 }
 
 } // namespace sw::test

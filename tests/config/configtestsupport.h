@@ -22,6 +22,12 @@ QString errorsText(const QList<ConfigError> &errors);
 // The first field in which two configs differ ("endpoints[1].tls.caFile"); empty when equal.
 QString diff(const MonitorConfig &a, const MonitorConfig &b);
 
+// Writes the files the config tests refer to (body.json, ca.pem) into `dir`; false on failure.
+bool writeFixtureFiles(const QString &dir);
+// The loader context of the config tests: a fixed environment (HOST, TOKEN, SCHEME_FTP, PROXY,
+// CERTS=dir), three known presets, relative paths from `dir`.
+ConfigContext fixtureContext(const QString &dir);
+
 // The data rows of the validation and warnings tables (columns json, expected); `dir` holds
 // the tests' files (body.json, ca.pem).
 void addValidationRows(const QString &dir);

@@ -35,30 +35,12 @@ private:
 void TestConfigWriter::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QFile body(m_dir.filePath(QStringLiteral("body.json")));
-    QVERIFY(body.open(QIODevice::WriteOnly));
-    body.write("{\"instances\": [[1, 2, 3, 4]]}\n");
-    body.close();
-    QFile ca(m_dir.filePath(QStringLiteral("ca.pem")));
-    QVERIFY(ca.open(QIODevice::WriteOnly));
-    ca.write("-----BEGIN CERTIFICATE-----\n");
-    ca.close();
+    QVERIFY(test::writeFixtureFiles(m_dir.path()));
 }
 
 ConfigContext TestConfigWriter::context() const
 {
-    ConfigContext c;
-    c.env = QProcessEnvironment();
-    c.env.insert(QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
-    c.env.insert(QStringLiteral("TOKEN"), QStringLiteral("sk-secret-123"));
-    c.env.insert(QStringLiteral("SCHEME_FTP"), QStringLiteral("ftp"));
-    c.env.insert(QStringLiteral("PROXY"), QStringLiteral("http://proxy.internal:3128"));
-    c.env.insert(QStringLiteral("CERTS"), m_dir.path());
-    c.knownPresets = QStringList {
-        QStringLiteral("generic"), QStringLiteral("triton"), QStringLiteral("vllm")
-    };
-    c.baseDir = m_dir.path();
-    return c;
+    return test::fixtureContext(m_dir.path());
 }
 
 ConfigLoadResult TestConfigWriter::load(const QString &json) const
