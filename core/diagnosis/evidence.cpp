@@ -314,8 +314,7 @@ Evidence gatherEvidence(const ProbeRequest &request, const ProbeResult &result)
         if (!r.retryAfterRaw.isEmpty())
             lines.append(QStringLiteral("Retry-After: %1").arg(r.retryAfterRaw));
         if (const auto server = headerValue(r.responseHeaders, "server"))
-            lines.append(
-                QStringLiteral("Server header: %1").arg(QString::fromLatin1(server->left(100))));
+            lines.append(QStringLiteral("Server header: %1").arg(textFromWire(server->left(100))));
     }
     if (result.attempts.size() > 1) {
         for (qsizetype i = 0; i < result.attempts.size(); ++i) {

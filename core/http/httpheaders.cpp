@@ -1,5 +1,7 @@
 #include "httpheaders.h"
 
+#include <QStringDecoder>
+
 #include <array>
 
 namespace sw {
@@ -57,6 +59,25 @@ bool isSensitiveHeader(QByteArrayView name)
     const QByteArray lower = name.toByteArray().toLower();
     return lower.contains("token") || lower.contains("secret") || lower.contains("password")
         || lower.endsWith("-key") || lower.endsWith("_key");
+}
+
+QString printableText(QString text)
+{
+    for (QChar &c : text) {
+        if (c.category() == QChar::Other_Control && c != QLatin1Char('\t')
+            && c != QLatin1Char('\n'))
+            c = QChar::ReplacementCharacter;
+    }
+    return text;
+}
+
+QString textFromWire(QByteArrayView bytes)
+{
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = utf8.decode(bytes);
+    if (utf8.hasError())
+        text = QString::fromLatin1(bytes);
+    return printableText(std::move(text));
 }
 
 } // namespace sw

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
+#include <QString>
+#include <QStringView>
 
 #include <optional>
 #include <utility>
@@ -20,5 +22,13 @@ void removeHeader(HttpHeaders &headers, QByteArrayView name);
 
 // Header names whose values are secrets and are masked in every output.
 bool isSensitiveHeader(QByteArrayView name);
+
+// Text a server sent (reason phrase, header value, error text) made safe to show: control
+// characters (C0 but tab and newline, DEL, C1: ESC and CSI drive terminals) become U+FFFD.
+QString printableText(QString text);
+
+// Bytes from the wire as text: UTF-8 when they are valid UTF-8, else Latin-1 (obs-text), then
+// printableText.
+QString textFromWire(QByteArrayView bytes);
 
 } // namespace sw

@@ -20,7 +20,7 @@ constexpr qsizetype MaxServerErrorChars = 300;
 
 QString clip(QString s)
 {
-    s = s.simplified();
+    s = printableText(s.simplified());
     if (s.size() > MaxServerErrorChars)
         s = s.left(MaxServerErrorChars - 1) + QChar(0x2026);
     return s;
@@ -131,7 +131,7 @@ bool statusExpected(const ProbeRequest &request, int status)
 
 QString statusText(int status, const QByteArray &reason)
 {
-    QString phrase = QString::fromLatin1(reason).trimmed();
+    QString phrase = textFromWire(reason).trimmed();
     if (phrase.isEmpty())
         phrase = statusPhrase(status);
     return phrase.isEmpty() ? QString::number(status)
@@ -182,7 +182,7 @@ std::optional<Outcome> validate(const ResponseInput &in, const QByteArray &conte
                         : QStringLiteral("Expected JSON but got %1")
                               .arg(contentType.isEmpty()
                                       ? QStringLiteral("a body without a content type")
-                                      : QString::fromLatin1(contentType)) };
+                                      : textFromWire(contentType)) };
         }
         QStringList missing;
         const QJsonValue root = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
@@ -454,10 +454,10 @@ ResponseVerdict classifyResponse(const ResponseInput &in, const QDateTime &now)
     ResponseVerdict v;
     const ProbeRequest &req = *in.request;
     const QByteArray contentType = headerValue(in.headers, "content-type").value_or(QByteArray());
-    v.contentType = QString::fromLatin1(contentType);
+    v.contentType = textFromWire(contentType);
     v.serverError = extractServerError(contentType, in.body);
     if (const auto ra = headerValue(in.headers, "retry-after")) {
-        v.retryAfterRaw = QString::fromLatin1(ra->left(100));
+        v.retryAfterRaw = textFromWire(ra->left(100));
         v.retryAfterMs = parseRetryAfter(v.retryAfterRaw, now);
     }
 
@@ -512,7 +512,7 @@ ResponseVerdict classifyResponse(const ResponseInput &in, const QDateTime &now)
                             .arg(status,
                                 location.isEmpty() ? QString()
                                                    : QStringLiteral(" to %1").arg(
-                                                       QString::fromLatin1(location.left(300))));
+                                                       textFromWire(location.left(300))));
         } else {
             o.message = QStringLiteral("HTTP %1 is not an expected status").arg(status);
         }

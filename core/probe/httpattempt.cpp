@@ -402,7 +402,7 @@ void HttpAttempt::tunnelBytes(QByteArrayView data)
                 .arg(m_hopUrl.host())
                 .arg(portOf(m_hopUrl))
                 .arg(status)
-                .arg(QString::fromLatin1(m_tunnelParser.reasonPhrase())));
+                .arg(textFromWire(m_tunnelParser.reasonPhrase())));
         return;
     }
     if (used < data.size()) {
@@ -693,6 +693,7 @@ void HttpAttempt::connectionEnded(int error)
         fail(o.failureClass, Phase::Tls, o.detail, o.message);
         return;
     }
+    const bool headersComplete = m_parser.headersComplete(); // finish() fails an incomplete one
     m_parser.finish();
     if (m_parser.isComplete()) {
         responseComplete();
@@ -716,7 +717,7 @@ void HttpAttempt::connectionEnded(int error)
         return;
     }
     QString msg;
-    if (!m_parser.headersComplete()) {
+    if (!headersComplete) {
         msg = QStringLiteral(
             "The connection closed in the middle of the response headers (%1 bytes received)")
                   .arg(m_parser.totalBytes());
@@ -781,7 +782,7 @@ bool HttpAttempt::followRedirect(int status)
             Phase::Response,
             QString(detail::UnsupportedScheme),
             QStringLiteral("Refused to follow a redirect without a host: '%1'")
-                .arg(QString::fromLatin1(location->left(200))));
+                .arg(textFromWire(location->left(200))));
         return true;
     }
     m_result.redirects.append(next);
@@ -804,11 +805,13 @@ bool HttpAttempt::followRedirect(int status)
 void HttpAttempt::responseComplete()
 {
     const int status = m_parser.statusCode();
-    if (!m_parser.capExceeded() && followRedirect(status))
+    // A redirect is followed whatever its body: the Location is known once the headers are, and
+    // the body of a redirect (even one over the cap) is not what the probe is about.
+    if (followRedirect(status))
         return;
     m_endNs = now();
     m_result.httpStatus = status;
-    m_result.reasonPhrase = QString::fromLatin1(m_parser.reasonPhrase());
+    m_result.reasonPhrase = textFromWire(m_parser.reasonPhrase());
     m_result.httpVersion = m_parser.httpVersion();
     m_result.responseHeaders = m_parser.headers();
     m_result.body = m_parser.body();
