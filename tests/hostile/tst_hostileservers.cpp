@@ -1,0 +1,596 @@
+// Servers that misbehave on purpose (issue 6). One row per hostile server; for each: no crash,
+// the probe ends within its deadline, with the class, phase and detail an operator should see,
+// the process's peak resident memory grows by less than 64 MiB, the server sees the client
+// close, no descriptor leaks, and the report (text, Markdown, JSON) stays clean text.
+#include "hostileserver.h"
+#include "processprobe.h"
+#include "tlsfaultserver.h"
+
+#include "diagnosis/knowledgebase.h"
+#include "probe/probe.h"
+#include "probe/probeengine.h"
+#include "report/markdownreport.h"
+#include "report/probereport.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QSignalSpy>
+#include <QStringDecoder>
+#include <QTest>
+
+#include <memory>
+
+using namespace sw;
+using namespace sw::test;
+
+namespace {
+
+constexpr qint64 MiB = 1024 * 1024;
+constexpr qint64 MaxGrowthKiB = 64 * 1024;
+
+enum class Case {
+    Body512MiB,
+    Body512MiBUntilClose,
+    EndlessChunked,
+    GzipBomb,
+    ManyHeaders,
+    HeaderLine1MiB,
+    SlowDrip,
+    InvalidUtf8Error,
+    InvalidUtf8Ok,
+    InvalidUtf8Json,
+    Redirect,
+    RedirectLoop,
+    RedirectHugeBody,
+    TlsCutClose,
+    TlsCutReset,
+    TlsHalfServerHello,
+    NeverReadsPost,
+    HeadersInTinyWrites,
+    ResetMidBody,
+    EndlessChunkSizeLine,
+    EndlessTrailer,
+    EndlessInterim,
+};
+
+QByteArray head(const QByteArray &statusLine, const QByteArray &fields)
+{
+    return statusLine + "\r\n" + fields + "Connection: close\r\n\r\n";
+}
+
+// Bytes no text output may carry: C0 controls but tab and newline, DEL, C1 controls (U+009B
+// is a CSI in some terminals), and U+FFFF-style non-characters are left to the decoder.
+bool hasControl(const QString &text)
+{
+    for (const QChar ch : text) {
+        const char16_t u = ch.unicode();
+        if ((u < 0x20 && u != '\n' && u != '\t') || (u >= 0x7f && u <= 0x9f))
+            return true;
+    }
+    return false;
+}
+
+bool isValidUtf8(const QByteArray &bytes)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    const QString s = decoder.decode(bytes);
+    Q_UNUSED(s);
+    return !decoder.hasError();
+}
+
+// Invalid UTF-8 (a lone continuation byte, an overlong form, 0xff) with terminal escapes in the
+// reason phrase, a header value and the body.
+const QByteArray Garbage = "\xff\xfe \xc3\x28 \xc0\xaf \x1b[2J\x1b]0;owned\x07 \x9b"
+                           "31m";
+
+} // namespace
+
+class TestHostileServers : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void hostile_data();
+    void hostile();
+
+private:
+    HostileServer::Script scriptFor(Case c, const QByteArray &location) const;
+
+    ProbeEngine m_engine;
+    QByteArray m_bomb;
+};
+
+void TestHostileServers::initTestCase()
+{
+    m_bomb = gzipBombOfZeros(1024); // 1 GiB of zeros once inflated
+    QVERIFY2(!m_bomb.isEmpty(), "gzip did not run");
+    QVERIFY(m_bomb.startsWith("\x1f\x8b"));
+    QVERIFY2(m_bomb.size() > MiB && m_bomb.size() < 2 * MiB,
+        QByteArray::number(m_bomb.size()).constData());
+    PeakRss probe;
+    probe.start();
+    probe.stop();
+    if (!probe.highWaterMarkReset())
+        qInfo("VmHWM cannot be reset here: the peak comes from 5 ms samples of VmRSS");
+}
+
+HostileServer::Script TestHostileServers::scriptFor(Case c, const QByteArray &location) const
+{
+    using Script = HostileServer::Script;
+    Script s;
+    switch (c) {
+    case Case::Body512MiB:
+        s.prefix = head("HTTP/1.1 200 OK",
+            "Content-Type: application/octet-stream\r\n"
+            "Content-Length: 536870912\r\n");
+        s.unit = QByteArray(64 * 1024, 'x');
+        s.unitCount = 512 * MiB / s.unit.size();
+        break;
+    case Case::Body512MiBUntilClose: // no Content-Length: read until the cap
+        s.prefix = head("HTTP/1.1 200 OK", "Content-Type: application/octet-stream\r\n");
+        s.unit = QByteArray(64 * 1024, 'x');
+        s.unitCount = 512 * MiB / s.unit.size();
+        break;
+    case Case::EndlessChunked:
+        s.prefix = head("HTTP/1.1 200 OK",
+            "Content-Type: text/plain\r\n"
+            "Transfer-Encoding: chunked\r\n");
+        s.unit = "4000\r\n" + QByteArray(0x4000, 'y') + "\r\n";
+        s.unitCount = -1;
+        break;
+    case Case::GzipBomb:
+        s.prefix = head("HTTP/1.1 200 OK",
+            "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: "
+                + QByteArray::number(m_bomb.size()) + "\r\n");
+        s.suffix = m_bomb;
+        break;
+    case Case::ManyHeaders:
+        s.prefix = "HTTP/1.1 200 OK\r\n";
+        s.unit = "X-Flood: 1\r\n";
+        s.unitCount = 100000;
+        s.suffix = "Content-Length: 0\r\n\r\n";
+        break;
+    case Case::HeaderLine1MiB:
+        s.prefix = "HTTP/1.1 200 OK\r\nX-Huge: ";
+        s.unit = QByteArray(64 * 1024, 'h');
+        s.unitCount = 16;
+        s.suffix = "\r\nContent-Length: 0\r\n\r\n";
+        break;
+    case Case::SlowDrip:
+        s.prefix = head("HTTP/1.1 200 OK",
+                       "Content-Type: application/json\r\n"
+                       "Content-Length: 2\r\n")
+            + "{}";
+        s.writeSize = 1;
+        s.intervalMs = 100;
+        break;
+    case Case::InvalidUtf8Error:
+        s.prefix = head("HTTP/1.1 500 " + Garbage,
+                       "Content-Type: text/plain\r\nX-Garbage: " + Garbage + "\r\nContent-Length: "
+                           + QByteArray::number(Garbage.size() + 7) + "\r\n")
+            + "error: " + Garbage;
+        break;
+    case Case::InvalidUtf8Ok:
+        s.prefix = head("HTTP/1.1 200 " + Garbage,
+                       "Content-Type: text/plain; charset=utf-8\r\nX-Garbage: " + Garbage
+                           + "\r\nContent-Length: " + QByteArray::number(Garbage.size()) + "\r\n")
+            + Garbage;
+        break;
+    case Case::InvalidUtf8Json: {
+        const QByteArray body = "{\"predictions\":[\"" + Garbage.left(8) + "\"]}";
+        s.prefix = head("HTTP/1.1 200 OK",
+                       "Content-Type: application/json\r\nContent-Length: "
+                           + QByteArray::number(body.size()) + "\r\n")
+            + body;
+        break;
+    }
+    case Case::Redirect:
+    case Case::RedirectLoop:
+        s.prefix
+            = head("HTTP/1.1 302 Found", "Location: " + location + "\r\nContent-Length: 0\r\n");
+        break;
+    case Case::RedirectHugeBody:
+        s.prefix
+            = head("HTTP/1.1 302 Found", "Location: /elsewhere\r\nContent-Length: 536870912\r\n");
+        s.unit = QByteArray(64 * 1024, 'r');
+        s.unitCount = 512 * MiB / s.unit.size();
+        break;
+    case Case::TlsHalfServerHello:
+        // A handshake record announcing a 90-byte ServerHello, 16 bytes of it, then RST.
+        s.trigger = HostileServer::Trigger::AnyBytes;
+        s.prefix = QByteArray::fromHex("160303005a020000560303") + QByteArray(11, '\x42');
+        s.end = HostileServer::End::Reset;
+        break;
+    case Case::NeverReadsPost:
+        s.trigger = HostileServer::Trigger::NeverRead;
+        s.receiveBufferBytes = 4096;
+        break;
+    case Case::HeadersInTinyWrites:
+        // 80 KiB of header section (200 fields of 400 bytes) in 7-byte writes.
+        s.prefix = "HTTP/1.1 200 OK\r\n";
+        s.unit = "X-Part: " + QByteArray(390, 'p') + "\r\n";
+        s.unitCount = 200;
+        s.suffix = "Content-Length: 0\r\n\r\n";
+        s.writeSize = 7;
+        s.intervalMs = 0;
+        break;
+    case Case::ResetMidBody:
+        s.prefix = head("HTTP/1.1 200 OK",
+                       "Content-Type: application/json\r\n"
+                       "Content-Length: 100000\r\n")
+            + QByteArray(5000, ' ');
+        s.end = HostileServer::End::Reset;
+        break;
+    case Case::EndlessChunkSizeLine:
+        s.prefix = head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked\r\n");
+        s.unit = QByteArray(64 * 1024, 'f');
+        s.unitCount = -1;
+        break;
+    case Case::EndlessTrailer:
+        s.prefix = head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked\r\n") + "2\r\nok\r\n0\r\n";
+        s.unit = "X-Trailer: " + QByteArray(100, 't') + "\r\n";
+        s.unitCount = -1;
+        break;
+    case Case::EndlessInterim:
+        s.unit = "HTTP/1.1 100 Continue\r\n\r\n";
+        s.unitCount = -1;
+        break;
+    case Case::TlsCutClose:
+    case Case::TlsCutReset:
+        break; // TlsFaultServer
+    }
+    if (s.unitCount < 0 || c == Case::RedirectHugeBody || c == Case::SlowDrip)
+        s.end = HostileServer::End::Hold;
+    return s;
+}
+
+void TestHostileServers::hostile_data()
+{
+    QTest::addColumn<int>("kase");
+    QTest::addColumn<QByteArray>("location");
+    QTest::addColumn<int>("timeoutMs");
+    QTest::addColumn<int>("maxMs"); // the attempt must end by then (wall clock)
+    QTest::addColumn<QString>("cls");
+    QTest::addColumn<QString>("phase");
+    QTest::addColumn<QString>("detail");
+    QTest::addColumn<bool>("clientCloses"); // the client ends the connection, not the server
+    QTest::addColumn<int>("requests"); // requests the server must have seen; -1: any
+
+    // Fast: the probe must stop by itself, long before its 2.5 s deadline.
+    const int fast = 1500;
+    auto row = [](const char *name,
+                   Case c,
+                   const char *cls,
+                   const char *phase,
+                   const char *detail,
+                   bool clientCloses,
+                   int timeoutMs,
+                   int maxMs,
+                   int requests = 1,
+                   const QByteArray &location = {}) {
+        QTest::newRow(name) << int(c) << location << timeoutMs << maxMs << QString::fromLatin1(cls)
+                            << QString::fromLatin1(phase) << QString::fromLatin1(detail)
+                            << clientCloses << requests;
+    };
+    row("512 MiB body",
+        Case::Body512MiB,
+        "invalid_response",
+        "response",
+        "body_over_cap",
+        true,
+        2500,
+        fast);
+    row("512 MiB body, close-delimited",
+        Case::Body512MiBUntilClose,
+        "invalid_response",
+        "response",
+        "body_over_cap",
+        true,
+        2500,
+        fast);
+    row("endless chunked body",
+        Case::EndlessChunked,
+        "invalid_response",
+        "response",
+        "body_over_cap",
+        true,
+        2500,
+        fast);
+    row("gzip bomb (1 GiB of zeros)",
+        Case::GzipBomb,
+        "invalid_response",
+        "response",
+        "body_over_cap",
+        true,
+        2500,
+        fast);
+    row("100,000 headers",
+        Case::ManyHeaders,
+        "invalid_response",
+        "response",
+        "headers_too_large",
+        true,
+        2500,
+        fast);
+    row("1 MiB header line",
+        Case::HeaderLine1MiB,
+        "invalid_response",
+        "response",
+        "headers_too_large",
+        true,
+        2500,
+        fast);
+    row("slow drip (1 byte / 100 ms)",
+        Case::SlowDrip,
+        "read_timeout",
+        "response",
+        "slow_body",
+        true,
+        2000,
+        2400);
+    row("invalid UTF-8 and escapes, 500",
+        Case::InvalidUtf8Error,
+        "http_server_error",
+        "response",
+        "",
+        false,
+        2500,
+        fast);
+    row("invalid UTF-8 and escapes, 200", Case::InvalidUtf8Ok, "ok", "none", "", false, 2500, fast);
+    row("invalid UTF-8 in a JSON body",
+        Case::InvalidUtf8Json,
+        "invalid_response",
+        "validate",
+        "broken_json",
+        false,
+        2500,
+        fast);
+    for (const char *target : { "file:///etc/passwd",
+             "ftp://127.0.0.1/pub",
+             "gopher://127.0.0.1:70/",
+             "data:text/html,<h1>hi</h1>",
+             "javascript:alert(1)" }) {
+        const QByteArray name
+            = "redirect to " + QByteArray(target).left(QByteArray(target).indexOf(':'));
+        row(name.constData(),
+            Case::Redirect,
+            "redirect_refused",
+            "response",
+            "unsupported_scheme",
+            false,
+            2500,
+            fast,
+            1,
+            target);
+    }
+    row("redirect loop",
+        Case::RedirectLoop,
+        "too_many_redirects",
+        "response",
+        "",
+        false,
+        2500,
+        fast,
+        6,
+        "/again");
+    row("redirect with a 512 MiB body",
+        Case::RedirectHugeBody,
+        "too_many_redirects",
+        "response",
+        "",
+        true,
+        2500,
+        fast,
+        6);
+    row("TLS cut after the ClientHello (FIN)",
+        Case::TlsCutClose,
+        "tls_error",
+        "tls",
+        "handshake",
+        false,
+        2500,
+        fast,
+        -1);
+    row("TLS cut after the ClientHello (RST)",
+        Case::TlsCutReset,
+        "tls_error",
+        "tls",
+        "handshake",
+        false,
+        2500,
+        fast,
+        -1);
+    row("TLS half a ServerHello, then RST",
+        Case::TlsHalfServerHello,
+        "tls_error",
+        "tls",
+        "handshake",
+        false,
+        2500,
+        fast);
+    row("accepts, never reads an 8 MiB POST",
+        Case::NeverReadsPost,
+        "read_timeout",
+        "request",
+        "no_response",
+        true,
+        2000,
+        2400,
+        0);
+    row("80 KiB of headers in 7-byte writes",
+        Case::HeadersInTinyWrites,
+        "invalid_response",
+        "response",
+        "headers_too_large",
+        true,
+        2500,
+        fast);
+    row("RST mid-body",
+        Case::ResetMidBody,
+        "connection_reset",
+        "response",
+        "truncated",
+        false,
+        2500,
+        fast);
+    row("endless chunk-size line",
+        Case::EndlessChunkSizeLine,
+        "invalid_response",
+        "response",
+        "malformed_http",
+        true,
+        2500,
+        fast);
+    row("endless trailer section",
+        Case::EndlessTrailer,
+        "invalid_response",
+        "response",
+        "headers_too_large",
+        true,
+        2500,
+        fast);
+    row("endless 100 Continue",
+        Case::EndlessInterim,
+        "invalid_response",
+        "response",
+        "headers_too_large",
+        true,
+        2500,
+        fast);
+}
+
+void TestHostileServers::hostile()
+{
+    QFETCH(int, kase);
+    QFETCH(QByteArray, location);
+    QFETCH(int, timeoutMs);
+    QFETCH(int, maxMs);
+    QFETCH(QString, cls);
+    QFETCH(QString, phase);
+    QFETCH(QString, detail);
+    QFETCH(bool, clientCloses);
+    QFETCH(int, requests);
+    const Case c = Case(kase);
+
+    const bool tlsFault = c == Case::TlsCutClose || c == Case::TlsCutReset;
+    std::unique_ptr<HostileServer> hostile;
+    std::unique_ptr<TlsFaultServer> tls;
+    QUrl url;
+    if (tlsFault) {
+        tls = std::make_unique<TlsFaultServer>();
+        tls->setMode(c == Case::TlsCutClose ? TlsFaultServer::Mode::CutMidHandshakeClose
+                                            : TlsFaultServer::Mode::CutMidHandshakeReset);
+        QVERIFY(tls->listenOnLoopback());
+        url = tls->url();
+    } else {
+        hostile = std::make_unique<HostileServer>(scriptFor(c, location));
+        QVERIFY(hostile->listenOnLoopback());
+        url = hostile->url(QStringLiteral("/"),
+            c == Case::TlsHalfServerHello ? QStringLiteral("https") : QStringLiteral("http"));
+    }
+    auto openOnServer = [&] {
+        return tls ? tls->openConnections() : hostile->openConnections();
+    };
+
+    ProbeRequest req;
+    req.url = url;
+    req.timeoutMs = timeoutMs;
+    req.connectTimeoutMs = 1000;
+    req.proxyMode = ProxyMode::None;
+    if (c == Case::InvalidUtf8Json)
+        req.validation.expectJson = true;
+    if (c == Case::NeverReadsPost) {
+        req.method = "POST";
+        req.body = QByteArray(8 * MiB, 'a');
+        req.headers.append(
+            { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/octet-stream") });
+    }
+
+    const int fdsBefore = openDescriptors();
+    PeakRss rss;
+    rss.start();
+    std::unique_ptr<Probe> probe(m_engine.createProbe(req));
+    QSignalSpy finished(probe.get(), &Probe::finished);
+    QElapsedTimer wall;
+    wall.start();
+    probe->start();
+    QVERIFY(finished.wait(timeoutMs + 5000));
+    const qint64 wallMs = wall.elapsed();
+    const qint64 growthKiB = rss.stop();
+    QCOMPARE(finished.count(), 1);
+
+    const ProbeResult result = probe->result();
+    const AttemptResult &r = result.last();
+    qInfo().noquote() << QStringLiteral("%1 | %2 ms | peak RSS +%3 KiB | %4 %5 %6 | %7")
+                             .arg(QString::fromLatin1(QTest::currentDataTag()))
+                             .arg(wallMs)
+                             .arg(growthKiB)
+                             .arg(classId(r.failureClass), phaseId(r.phase), r.detail, r.message);
+
+    QVERIFY2(wallMs <= maxMs, qPrintable(QStringLiteral("%1 ms > %2 ms").arg(wallMs).arg(maxMs)));
+    QCOMPARE(QString(classId(r.failureClass)), cls);
+    QCOMPARE(QString(phaseId(r.phase)), phase);
+    QCOMPARE(r.detail, detail);
+    QVERIFY2(growthKiB < MaxGrowthKiB, qPrintable(QStringLiteral("+%1 KiB").arg(growthKiB)));
+    QVERIFY(r.body.size() <= req.bodyCap);
+    QVERIFY(r.responseHeaders.size() <= 256);
+
+    // What the server saw: the request(s), and the client going away.
+    if (hostile && requests >= 0)
+        QCOMPARE(hostile->requestCount(), requests);
+    if (c == Case::NeverReadsPost)
+        hostile->drain();
+    QTRY_COMPARE_WITH_TIMEOUT(openOnServer(), 0, 3000);
+    if (hostile && clientCloses)
+        QCOMPARE(hostile->closedByClient(), hostile->connectionCount());
+    probe.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(openDescriptors(), fdsBefore, 3000);
+
+    switch (c) {
+    case Case::Body512MiB:
+    case Case::Body512MiBUntilClose:
+    case Case::RedirectHugeBody:
+        // The server stopped writing when the client closed: nowhere near 512 MiB a connection.
+        QVERIFY2(hostile->bytesWritten() < 64 * MiB * hostile->connectionCount(),
+            qPrintable(QString::number(hostile->bytesWritten())));
+        QCOMPARE(r.bodyTruncated, c != Case::RedirectHugeBody);
+        break;
+    case Case::ResetMidBody:
+        QVERIFY2(r.message.contains(QLatin1String("after 5000 of 100000 body bytes")),
+            qPrintable(r.message));
+        break;
+    case Case::GzipBomb:
+        // Never inflated: what is kept is the compressed bytes, up to the cap.
+        QVERIFY(r.bodyTruncated);
+        QCOMPARE(r.body, m_bomb.left(r.body.size()));
+        break;
+    case Case::Redirect:
+        QVERIFY(r.redirects.isEmpty());
+        QVERIFY(r.message.contains(QLatin1String("only http and https")));
+        break;
+    case Case::RedirectLoop:
+        QCOMPARE(r.redirects.size(), req.maxRedirects);
+        break;
+    default:
+        break;
+    }
+
+    // Whatever the server sent, the operator's outputs are clean text and valid JSON.
+    for (const QString &field : { r.message, r.reasonPhrase, r.serverError, r.detail })
+        QVERIFY2(!hasControl(field), field.toUtf8().toPercentEncoding(" ").constData());
+    const ProbeReport report = makeReport(req, result, KnowledgeBase::builtIn());
+    for (const QString &text : { formatText(report), formatMarkdown(report) }) {
+        QVERIFY(isValidUtf8(text.toUtf8()));
+        QVERIFY2(!hasControl(text), text.toUtf8().toPercentEncoding(" \n").constData());
+    }
+    const QByteArray json = QJsonDocument(toJson(report)).toJson();
+    QVERIFY(isValidUtf8(json));
+    QJsonParseError error {};
+    const QJsonDocument parsed = QJsonDocument::fromJson(json, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QVERIFY(parsed.isObject());
+}
+
+QTEST_GUILESS_MAIN(TestHostileServers)
+#include "tst_hostileservers.moc"
