@@ -440,6 +440,13 @@ void HttpAttempt::startTls()
     connect(m_ssl, &QSslSocket::sslErrors, this, &HttpAttempt::sslErrors);
     connect(m_ssl, &QSslSocket::alertReceived, this, &HttpAttempt::sslAlert);
     connect(m_ssl, &QAbstractSocket::errorOccurred, this, &HttpAttempt::sslSocketError);
+    connect(m_ssl, &QSslSocket::encryptedBytesWritten, this, [this] {
+        // The request has left once it is encrypted and the kernel has taken all of it: until
+        // then a server that does not read it keeps the attempt in the request phase.
+        if (m_stage == Stage::Sending && m_ssl->bytesToWrite() == 0
+            && m_ssl->encryptedBytesToWrite() == 0)
+            m_stage = Stage::Receiving;
+    });
     connect(m_ssl, &QIODevice::readyRead, this, [this] {
         if (m_stage == Stage::Sending || m_stage == Stage::Receiving)
             responseBytes(m_ssl->readAll());
@@ -578,8 +585,7 @@ void HttpAttempt::sendRequest()
     }
     const QByteArray wire = writeHttpRequest(spec);
     if (m_ssl) {
-        m_ssl->write(wire);
-        m_stage = Stage::Receiving;
+        m_ssl->write(wire); // Receiving once it has left: see encryptedBytesWritten
         return;
     }
     m_tcp->write(wire); // writeFinished() moves on to Receiving

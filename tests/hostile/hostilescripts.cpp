@@ -110,8 +110,10 @@ HostileServer::Script scriptFor(Case c, const QByteArray &location, const QByteA
         s.end = HostileServer::End::Reset;
         break;
     case Case::NeverReadsPost:
+    case Case::TlsNeverReadsPost:
         s.trigger = HostileServer::Trigger::NeverRead;
         s.receiveBufferBytes = 4096;
+        s.tls = c == Case::TlsNeverReadsPost;
         break;
     case Case::HeadersInTinyWrites:
         // 80 KiB of header section (200 fields of 400 bytes) in 7-byte writes.

@@ -26,6 +26,7 @@ enum class Case {
     TlsCutReset,
     TlsHalfServerHello,
     NeverReadsPost,
+    TlsNeverReadsPost,
     HeadersInTinyWrites,
     ResetMidBody,
     EndlessChunkSizeLine,

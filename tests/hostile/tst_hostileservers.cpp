@@ -5,6 +5,7 @@
 #include "hostilescripts.h"
 #include "processprobe.h"
 #include "tlsfaultserver.h"
+#include "tlsfixtures.h"
 
 #include "diagnosis/knowledgebase.h"
 #include "probe/probe.h"
@@ -259,6 +260,15 @@ void TestHostileServers::hostile_data()
         2000,
         2400,
         0);
+    row("TLS: accepts, never reads an 8 MiB POST",
+        Case::TlsNeverReadsPost,
+        "read_timeout",
+        "request",
+        "no_response",
+        true,
+        2000,
+        2400,
+        0);
     row("80 KiB of headers in 7-byte writes",
         Case::HeadersInTinyWrites,
         "invalid_response",
@@ -333,7 +343,8 @@ void TestHostileServers::hostile()
         hostile = std::make_unique<HostileServer>(script);
         QVERIFY(hostile->listenOnLoopback());
         url = hostile->url(QStringLiteral("/"),
-            c == Case::TlsHalfServerHello ? QStringLiteral("https") : QStringLiteral("http"));
+            c == Case::TlsHalfServerHello || c == Case::TlsNeverReadsPost ? QStringLiteral("https")
+                                                                          : QStringLiteral("http"));
     }
     auto openOnServer = [&] {
         return tls ? tls->openConnections() : hostile->openConnections();
@@ -346,7 +357,8 @@ void TestHostileServers::hostile()
     req.proxyMode = ProxyMode::None;
     if (c == Case::InvalidUtf8Json)
         req.validation.expectJson = true;
-    if (c == Case::NeverReadsPost) {
+    req.tls.caFile = TlsFixtures::caCertificatePath();
+    if (c == Case::NeverReadsPost || c == Case::TlsNeverReadsPost) {
         req.method = "POST";
         req.body = QByteArray(8 * MiB, 'a');
         req.headers.append(
@@ -387,7 +399,7 @@ void TestHostileServers::hostile()
     // What the server saw: the request(s), and the client going away.
     if (hostile && requests >= 0)
         QCOMPARE(hostile->requestCount(), requests);
-    if (c == Case::NeverReadsPost)
+    if (c == Case::NeverReadsPost || c == Case::TlsNeverReadsPost)
         hostile->drain();
     QTRY_COMPARE_WITH_TIMEOUT(openOnServer(), 0, 3000);
     if (hostile && clientCloses)

@@ -1,6 +1,9 @@
 #include "hostileserver.h"
 
+#include "tlsfixtures.h"
+
 #include <QProcess>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -27,6 +30,7 @@ struct HostileServer::Connection {
     QTimer *timer = nullptr;
     QByteArray tail; // the last bytes of the request seen, to find "\r\n\r\n" across reads
     bool discardOnly = false; // drained NeverRead connection: only waits for the client's close
+    bool unread = false; // NeverRead over TLS: nothing read after the handshake until drain()
     bool started = false;
     bool ending = false; // the server ends the connection itself
     bool resetPending = false;
@@ -78,7 +82,7 @@ void HostileServer::incomingConnection(qintptr socketDescriptor)
 {
     ++m_connections;
     setReceiveBuffer(socketDescriptor, m_script.receiveBufferBytes);
-    if (m_script.trigger == Trigger::NeverRead) {
+    if (m_script.trigger == Trigger::NeverRead && !m_script.tls) {
         m_unread.append(socketDescriptor);
         return;
     }
@@ -91,11 +95,21 @@ void HostileServer::drain()
     m_unread.clear();
     for (qintptr fd : fds)
         adopt(fd, true);
+    const QList<Connection *> open = m_open;
+    for (Connection *c : open) {
+        if (!c->unread)
+            continue;
+        c->unread = false;
+        c->discardOnly = true;
+        c->socket->setReadBufferSize(0); // reading resumes
+        onReadyRead(c);
+    }
 }
 
 void HostileServer::adopt(qintptr socketDescriptor, bool discardOnly)
 {
-    auto *socket = new QTcpSocket(this);
+    QSslSocket *ssl = m_script.tls && !discardOnly ? new QSslSocket(this) : nullptr;
+    QTcpSocket *socket = ssl ? ssl : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         ::close(int(socketDescriptor));
         delete socket;
@@ -134,14 +148,39 @@ void HostileServer::adopt(qintptr socketDescriptor, bool discardOnly)
         onReadyRead(c); // the data queued while nobody read
         return;
     }
+    if (ssl) {
+        ssl->setSslConfiguration(TlsFixtures::serverConfiguration(TlsFixtures::Cert::Server));
+        connect(ssl, &QSslSocket::encrypted, this, [this, c] { encrypted(c); });
+        ssl->startServerEncryption();
+        return;
+    }
     if (m_script.intervalMs == 0)
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (m_script.trigger == Trigger::Immediately)
         start(c);
 }
 
+void HostileServer::encrypted(Connection *c)
+{
+    if (m_script.trigger == Trigger::NeverRead) {
+        // Stop reading: Qt keeps at most one byte, the kernel's small buffer fills, and the
+        // client's writes stall.
+        c->unread = true;
+        c->socket->setReadBufferSize(1);
+        return;
+    }
+    if (m_script.intervalMs == 0)
+        c->socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_script.trigger == Trigger::Immediately)
+        start(c);
+    else if (c->socket->bytesAvailable() > 0)
+        onReadyRead(c);
+}
+
 void HostileServer::onReadyRead(Connection *c)
 {
+    if (c->unread)
+        return;
     const QByteArray data = c->socket->readAll();
     if (c->discardOnly || c->started)
         return; // read and discarded

@@ -48,6 +48,7 @@ public:
         int writeSize = 0; // 0: whole pieces
         int intervalMs = -1; // -1: as fast as the socket drains
         int receiveBufferBytes = 0; // > 0: SO_RCVBUF of the accepted sockets (NeverRead)
+        bool tls = false; // TLS first (TlsFixtures' server certificate), then the script
     };
 
     explicit HostileServer(const Script &script, QObject *parent = nullptr);
@@ -64,8 +65,9 @@ public:
     // Connections that the client ended (FIN or RST seen) before the script's own end.
     int closedByClient() const { return m_closedByClient; }
 
-    // NeverRead: starts reading the kept descriptors (discarding the data) so that the
-    // client's close is seen; they then count in closedByClient().
+    // NeverRead: starts reading the kept connections (discarding the data) so that the
+    // client's close is seen; they then count in closedByClient(). With TLS the handshake is
+    // completed first; what follows it is not read until drain().
     void drain();
 
 protected:
@@ -73,7 +75,8 @@ protected:
 
 private:
     struct Connection;
-    void adopt(qintptr socketDescriptor, bool triggered);
+    void adopt(qintptr socketDescriptor, bool discardOnly);
+    void encrypted(Connection *c);
     void onReadyRead(Connection *c);
     void start(Connection *c);
     void pump(Connection *c);
