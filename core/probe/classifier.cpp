@@ -173,7 +173,7 @@ std::optional<Outcome> validate(const ResponseInput &in, const QByteArray &conte
                     QString(detail::NotJson),
                     QStringLiteral("Expected JSON but the body is empty") };
             }
-            return Outcome { FailureClass::InvalidResponse,
+            Outcome o { FailureClass::InvalidResponse,
                 Phase::Validate,
                 QString(jsonish ? detail::BrokenJson : detail::NotJson),
                 jsonish ? QStringLiteral("The JSON body does not parse: %1 at byte %2")
@@ -183,6 +183,16 @@ std::optional<Outcome> validate(const ResponseInput &in, const QByteArray &conte
                               .arg(contentType.isEmpty()
                                       ? QStringLiteral("a body without a content type")
                                       : textFromWire(contentType)) };
+            // The probe asks for identity and decodes nothing: a compressed body is why.
+            const QByteArray encoding
+                = headerValue(in.headers, "content-encoding").value_or(QByteArray()).trimmed();
+            if (!encoding.isEmpty() && encoding.compare("identity", Qt::CaseInsensitive) != 0) {
+                o.message += QStringLiteral(
+                    " (the server sent it with Content-Encoding: %1 although the probe asked for "
+                    "identity; ServeWatch does not decode it)")
+                                 .arg(textFromWire(encoding.left(100)));
+            }
+            return o;
         }
         QStringList missing;
         const QJsonValue root = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());

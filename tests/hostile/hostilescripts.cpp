@@ -41,6 +41,7 @@ HostileServer::Script scriptFor(Case c, const QByteArray &location, const QByteA
         s.unitCount = -1;
         break;
     case Case::GzipBomb:
+    case Case::GzipBombUnderCap:
         s.prefix = head("HTTP/1.1 200 OK",
             "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: "
                 + QByteArray::number(gzipBomb.size()) + "\r\n");

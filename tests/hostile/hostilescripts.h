@@ -12,6 +12,7 @@ enum class Case {
     Body512MiBUntilClose,
     EndlessChunked,
     GzipBomb,
+    GzipBombUnderCap,
     ManyHeaders,
     HeaderLine1MiB,
     ReasonPhrase1MiB,

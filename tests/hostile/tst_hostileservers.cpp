@@ -139,6 +139,14 @@ void TestHostileServers::hostile_data()
         true,
         2500,
         fast);
+    row("gzip bomb, 4 MiB cap (JSON declared)",
+        Case::GzipBombUnderCap,
+        "invalid_response",
+        "validate",
+        "broken_json",
+        false,
+        2500,
+        fast);
     row("100,000 headers",
         Case::ManyHeaders,
         "invalid_response",
@@ -358,6 +366,8 @@ void TestHostileServers::hostile()
     if (c == Case::InvalidUtf8Json)
         req.validation.expectJson = true;
     req.tls.caFile = TlsFixtures::caCertificatePath();
+    if (c == Case::GzipBombUnderCap)
+        req.bodyCap = 4 * MiB;
     if (c == Case::NeverReadsPost || c == Case::TlsNeverReadsPost) {
         req.method = "POST";
         req.body = QByteArray(8 * MiB, 'a');
@@ -424,6 +434,14 @@ void TestHostileServers::hostile()
         // Never inflated: what is kept is the compressed bytes, up to the cap.
         QVERIFY(r.bodyTruncated);
         QCOMPARE(r.body, m_bomb.left(r.body.size()));
+        break;
+    case Case::GzipBombUnderCap:
+        // All of it kept, as sent: ~1 MiB of gzip, not 1 GiB of zeros; the message says why the
+        // JSON does not parse.
+        QVERIFY(!r.bodyTruncated);
+        QCOMPARE(r.body, m_bomb);
+        QVERIFY2(
+            r.message.contains(QLatin1String("Content-Encoding: gzip")), qPrintable(r.message));
         break;
     case Case::Redirect:
         QVERIFY(r.redirects.isEmpty());
