@@ -1,5 +1,6 @@
 #include "runcommand.h"
 
+#include "agentstats.h"
 #include "alerts/alertdispatcher.h"
 #include "cli/exitcodes.h"
 #include "config/configwatcher.h"
@@ -103,7 +104,25 @@ int runAgentCommand(const QStringList &arguments)
         QStringLiteral("Log the id of the last committed result after each history commit."));
     const QCommandLineOption logProbes(
         QStringLiteral("log-probes"), QStringLiteral("Also log every probe result."));
-    p.addOptions({ help, config, db, noHistory, once, duration, logFormat, logCommits, logProbes });
+    const QCommandLineOption statsInterval(QStringLiteral("stats-interval"),
+        QStringLiteral("Log a stats line (open files, memory, timers, probes in flight, history "
+                       "queue) every SECONDS."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption storageRetry(QStringLiteral("storage-retry"),
+        QStringLiteral("While the history database cannot be written, try it again every SECONDS "
+                       "(default 30)."),
+        QStringLiteral("SECONDS"));
+    p.addOptions({ help,
+        config,
+        db,
+        noHistory,
+        once,
+        duration,
+        logFormat,
+        logCommits,
+        logProbes,
+        statsInterval,
+        storageRetry });
     if (!p.parse(QStringList { QStringLiteral("servewatch run") } + arguments)) {
         err << "servewatch run: " << p.errorText() << "\nTry 'servewatch run --help'.\n";
         return ExitUsage;
@@ -129,6 +148,21 @@ int runAgentCommand(const QStringList &arguments)
         if (!ok || durationS <= 0) {
             err << "servewatch run: --duration: expected a positive number of seconds, got '"
                 << p.value(duration) << "'\n";
+            return ExitUsage;
+        }
+    }
+    double statsS = 0;
+    double retryS = 0;
+    for (const auto &[option, value] :
+        { std::pair { &statsInterval, &statsS }, std::pair { &storageRetry, &retryS } }) {
+        if (!p.isSet(*option))
+            continue;
+        bool ok = false;
+        *value = p.value(*option).toDouble(&ok);
+        if (!ok || *value <= 0 || *value > 86400) {
+            err << "servewatch run: --" << option->names().constFirst()
+                << ": expected a number of seconds (0 < s <= 86400), got '" << p.value(*option)
+                << "'\n";
             return ExitUsage;
         }
     }
@@ -176,6 +210,10 @@ int runAgentCommand(const QStringList &arguments)
     // History: one writer at a time.
     std::unique_ptr<HistoryStore> history;
     std::unique_ptr<HistoryRecorder> recorder;
+    struct {
+        bool down = false;
+        qint64 droppedAtError = 0;
+    } storage;
     if (!p.isSet(noHistory)) {
         QString path = p.isSet(db) ? p.value(db) : cfg.settings.databasePath;
         if (path.isEmpty())
@@ -184,22 +222,41 @@ int runAgentCommand(const QStringList &arguments)
         HistoryOptions ho = history->options();
         ho.rawRetentionDays = cfg.settings.rawRetentionDays;
         ho.rollupRetentionDays = cfg.settings.rollupRetentionDays;
+        if (retryS > 0)
+            ho.retryIntervalMs = qMax(10, int(retryS * 1000));
         history->setOptions(ho);
         QString error;
         if (!history->open(path, HistoryStore::Mode::ReadWrite, &error)) {
             err << "servewatch run: " << error << '\n';
             return ExitConfigError;
         }
-        if (!error.isEmpty())
+        if (!error.isEmpty()) {
+            storage.down = true;
             log.write(QStringLiteral("storage_error"), error);
-        QObject::connect(
-            history.get(), &HistoryStore::storageError, history.get(), [&log](const QString &m) {
+        }
+        // Results dropped while the file could not be written (memory holds the newest
+        // memoryLimit): counted from the first error on, said when it works again.
+        QObject::connect(history.get(),
+            &HistoryStore::storageError,
+            history.get(),
+            [&log, &storage, store = history.get()](const QString &m) {
+                if (!storage.down)
+                    storage.droppedAtError = store->droppedCount();
+                storage.down = true;
                 log.write(QStringLiteral("storage_error"), m);
             });
-        QObject::connect(history.get(), &HistoryStore::storageRecovered, history.get(), [&log] {
-            log.write(QStringLiteral("storage_recovered"),
-                QStringLiteral("the history database is writable again"));
-        });
+        QObject::connect(history.get(),
+            &HistoryStore::storageRecovered,
+            history.get(),
+            [&log, &storage, store = history.get()] {
+                storage.down = false;
+                const qint64 dropped = store->droppedCount() - storage.droppedAtError;
+                log.write(QStringLiteral("storage_recovered"),
+                    QStringLiteral("the history database is writable again; the results held in "
+                                   "memory meanwhile are written, %1 older ones were dropped")
+                        .arg(dropped),
+                    QJsonObject { { QStringLiteral("dropped"), dropped } });
+            });
         if (p.isSet(logCommits)) {
             QObject::connect(history.get(),
                 &HistoryStore::committed,
@@ -319,6 +376,17 @@ int runAgentCommand(const QStringList &arguments)
         log.write(QStringLiteral("start"),
             QStringLiteral("monitoring %1 endpoints").arg(cfg.endpoints.size()));
         monitor.start();
+        QTimer statsTimer;
+        if (statsS > 0) {
+            QObject::connect(&statsTimer,
+                &QTimer::timeout,
+                &monitor,
+                [&log, &monitor, &engine, store = history.get()] {
+                    const AgentStats st = collectAgentStats(monitor, engine, store);
+                    log.write(QStringLiteral("stats"), st.toText(), st.toJson());
+                });
+            statsTimer.start(int(statsS * 1000));
+        }
         if (durationS > 0)
             QTimer::singleShot(int(durationS * 1000), &monitor, [] { QCoreApplication::quit(); });
         QCoreApplication::exec();

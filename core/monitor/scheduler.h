@@ -77,6 +77,9 @@ public:
     void runDue();
 
     qint64 nextDueMs() const; // -1 when nothing is scheduled
+    // Items the scheduler holds: heap entries (stale ones included until they are popped) and
+    // endpoints waiting for a slot. Bounded by a few per endpoint; the soak watches it.
+    int pendingItems() const { return int(m_heap.size() + m_waiting.size()); }
     const Stats &stats() const { return m_stats; }
     bool isRunning(const QString &id) const;
 
