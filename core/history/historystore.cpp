@@ -13,6 +13,7 @@
 #include <QFileInfo>
 #include <QLockFile>
 #include <QStandardPaths>
+#include <QStorageInfo>
 
 Q_LOGGING_CATEGORY(lcHistory, "servewatch.history", QtWarningMsg)
 
@@ -123,6 +124,15 @@ bool HistoryStore::acquireLock(DbError *err)
                             app.isEmpty() ? QStringLiteral("another ServeWatch process") : app,
                             QString::number(pid),
                             host.isEmpty() ? QStringLiteral("this host") : host);
+        return false;
+    }
+    // A read-only file system says so (QLockFile reports EROFS and EACCES alike).
+    const QString dir = QFileInfo(m_path).absolutePath();
+    if (lock->error() == QLockFile::PermissionError && QStorageInfo(dir).isReadOnly()) {
+        err->problem = StorageProblem::ReadOnly;
+        err->text = QStringLiteral("the file system holding %1 is mounted read-only; the lock "
+                                   "file %2.lock cannot be created")
+                        .arg(dir, m_path);
         return false;
     }
     err->problem = StorageProblem::CannotOpen;
