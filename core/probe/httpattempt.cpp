@@ -4,6 +4,9 @@
 #include "logging.h"
 #include "probe/classifier.h"
 #include "probe/probeengine.h"
+#include "probe/secretscrub.h"
+#include "report/markdownreport.h"
+#include "report/redact.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -1054,7 +1057,9 @@ void HttpAttempt::finish()
                         refused->address.toString()));
         }
     }
-    qCDebug(lcProbe) << "attempt" << m_request.url.toString(QUrl::RemoveUserInfo) << "->"
+    // A server may echo the credential back (in a 401 page, an error message): keep none of it.
+    scrubSecrets(m_result, secretsOf(m_request));
+    qCDebug(lcProbe) << "attempt" << Redact::urlString(m_request.url) << "->"
                      << classId(m_result.failureClass) << m_result.detail << "in" << t.totalMs
                      << "ms";
     QMetaObject::invokeMethod(this, &HttpAttempt::finished, Qt::QueuedConnection);

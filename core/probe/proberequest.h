@@ -85,6 +85,10 @@ struct ProbeRequest {
     Validation validation;
     QList<ResponseRule> rules;
     bool measureTtft = false; // record the time to the first server-sent "data:" event
+    // Secret values this request carries that no output may show (the credential applied from
+    // the keychain, whatever its header is called). An attempt replaces them, and the other
+    // secrets of the request (secretsOf), by "***" in everything it keeps of the response.
+    QStringList secretValues;
 
     bool expectsJson() const
     {

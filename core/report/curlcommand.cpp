@@ -1,5 +1,6 @@
 #include "curlcommand.h"
 
+#include "report/markdownreport.h"
 #include "report/redact.h"
 
 namespace sw {
@@ -91,7 +92,9 @@ QString curlCommand(const ProbeRequest &request, const QString &effectiveProxy)
         args << QStringLiteral("--key") << shellQuote(request.tls.clientKeyFile);
     args << QStringLiteral("--tlsv1.2");
     args << shellQuote(Redact::urlString(request.url));
-    return args.join(QLatin1Char(' '));
+    // Last guard: the request's secret values (a credential under a header name Redact does not
+    // know, request.secretValues) wherever they would still appear.
+    return maskSecrets(args.join(QLatin1Char(' ')), secretsOf(request));
 }
 
 } // namespace sw

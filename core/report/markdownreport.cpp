@@ -199,6 +199,8 @@ QStringList secretsOf(const ProbeRequest &request)
         if (!isSensitiveHeader(name))
             continue;
         const QString v = QString::fromUtf8(value).trimmed();
+        if (v.endsWith(Redact::Mask))
+            continue; // already masked ("Bearer ***"): nothing to find, and keep the scheme word
         addSecret(out, v);
         // "Bearer <token>", "Basic <base64>": the token alone too.
         const qsizetype space = v.indexOf(QLatin1Char(' '));
@@ -217,6 +219,11 @@ QStringList secretsOf(const ProbeRequest &request)
         }
     }
     addSecret(out, request.proxyUrl.password(QUrl::FullyDecoded));
+    for (const QString &v : request.secretValues) {
+        addSecret(out, v);
+        addSecret(out, QString::fromLatin1(v.toUtf8().toBase64()));
+        addSecret(out, QString::fromLatin1(QUrl::toPercentEncoding(v)));
+    }
     // Longest first, so that a secret containing another is masked whole.
     std::stable_sort(out.begin(), out.end(), [](const QString &a, const QString &b) {
         return a.size() > b.size();

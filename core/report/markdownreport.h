@@ -19,8 +19,10 @@ namespace sw {
 QString formatMarkdown(const ProbeReport &report, const QString &endpointName = {});
 
 // The secret values a request carries (credential header values and their token part, the URL
-// password, values of credential-like query parameters, raw and percent-decoded), at least
-// four characters long, longest first. Used by formatMarkdown's last guard.
+// password, values of credential-like query parameters, raw and percent-decoded, and
+// request.secretValues raw, base64 and percent-encoded), at least four characters long, longest
+// first. Used by formatMarkdown's last guard and by HttpAttempt, which masks them in what it
+// keeps of the response (a server that echoes the credential back).
 QStringList secretsOf(const ProbeRequest &request);
 
 // Replaces every occurrence of each secret in `text` by Redact::Mask.

@@ -90,6 +90,8 @@ QString applyCredential(ProbeRequest &request, const CredentialRef &ref, const Q
         break;
     }
     setHeader(request.headers, name, value);
+    if (!request.secretValues.contains(secret))
+        request.secretValues.append(secret);
     return {};
 }
 
