@@ -38,6 +38,7 @@ struct Monitor::Runtime {
     QString secretValue;
     QString credentialError;
     bool credentialPending = false;
+    bool probeAfterCredential = false; // a probe came due while the keychain was being read
     bool inMaintenance = false;
 };
 
@@ -195,6 +196,10 @@ void Monitor::loadCredential(Runtime &rt)
             rt.credentialError = r.message;
             qCWarning(lcProbe).noquote() << "endpoint" << id << "credential:" << r.message;
         }
+        if (rt.probeAfterCredential) {
+            rt.probeAfterCredential = false;
+            startProbe(rt);
+        }
     });
 }
 
@@ -219,6 +224,7 @@ void Monitor::stop()
     m_started = false;
     m_scheduler->stop();
     for (const auto &rt : std::as_const(m_endpoints)) {
+        rt->probeAfterCredential = false;
         if (rt->probe)
             rt->probe->cancel();
     }
@@ -331,8 +337,15 @@ void Monitor::onProbeDue(const QString &id, qint64 latenessMs)
 
 void Monitor::startProbe(Runtime &rt)
 {
-    if (rt.probe)
+    if (rt.probe || rt.probeAfterCredential)
         return;
+    if (rt.credentialPending) {
+        // The keychain answers soon, from the event loop: a probe sent now would go without the
+        // credential and fail for the wrong reason (`run --once` probes at once). It starts when
+        // the keychain has answered, with the credential or with the reason it has none.
+        rt.probeAfterCredential = true;
+        return;
+    }
     const QDateTime now = m_clock.nowUtc();
     checkMaintenance(rt, now);
     ProbeRequest request = m_build(rt.cfg);
