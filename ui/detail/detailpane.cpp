@@ -41,6 +41,12 @@ DetailPane::DetailPane(const AppContext &context, QWidget *parent)
     m_url->setTextFormat(Qt::PlainText);
     m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_url->setForegroundRole(QPalette::PlaceholderText);
+    m_insecure = new QLabel(tr("Warning: TLS verification is off (insecure)"), this);
+    m_insecure->setObjectName(QStringLiteral("insecureWarning"));
+    m_insecure->setTextFormat(Qt::PlainText);
+    m_insecure->setToolTip(tr("The server's certificate is not verified for this endpoint: "
+                              "anyone on the path can impersonate it. Prefer a CA file."));
+    m_insecure->hide();
     m_lastCheck = new QLabel(this);
     m_lastCheck->setTextFormat(Qt::PlainText);
     m_lastCheck->setForegroundRole(QPalette::PlaceholderText);
@@ -59,6 +65,7 @@ DetailPane::DetailPane(const AppContext &context, QWidget *parent)
     top->addWidget(m_latestButton);
     auto *second = new QHBoxLayout;
     second->addWidget(m_url, 1);
+    second->addWidget(m_insecure);
     second->addWidget(m_lastCheck);
 
     // Timeline above, tabs below.
@@ -286,6 +293,7 @@ void DetailPane::updateHeader()
         m_stateIcon->clear();
         m_state->clear();
         m_url->clear();
+        m_insecure->hide();
         m_lastCheck->clear();
         return;
     }
@@ -305,6 +313,7 @@ void DetailPane::updateHeader()
     sp.setColor(QPalette::WindowText, StatusStyle::color(state, palette()));
     m_state->setPalette(sp);
     m_url->setText(s ? Redact::urlString(s->config.url) : QString());
+    m_insecure->setVisible(s && s->config.tls.insecure);
     if (s && s->last) {
         const ProbeRecord &r = *s->last;
         m_lastCheck->setText(tr("Last check %1 · %2 ms")

@@ -78,6 +78,7 @@ private:
     QLabel *m_name = nullptr;
     QLabel *m_state = nullptr;
     QLabel *m_url = nullptr;
+    QLabel *m_insecure = nullptr; // shown while the endpoint's TLS verification is off
     QLabel *m_lastCheck = nullptr;
     QLabel *m_note = nullptr;
     QPushButton *m_latestButton = nullptr;
