@@ -221,6 +221,12 @@ void TestSecretLeak::initTestCase()
             { { QStringLiteral("headers"),
                 QJsonObject { { QStringLiteral("X-API-Key"),
                     QString(QStringLiteral("${") + EnvName + QLatin1Char('}')) } } } }),
+        // A header name nothing recognises as a credential, its value from the environment.
+        endpoint(QStringLiteral("env-custom-header-500"),
+            echo + QStringLiteral("/status/500"),
+            { { QStringLiteral("headers"),
+                QJsonObject { { QStringLiteral("X-Tenant-Auth"),
+                    QString(QStringLiteral("tenant ${") + EnvName + QLatin1Char('}')) } } } }),
         endpoint(QStringLiteral("env-query-404"),
             echo + QStringLiteral("/status/404?api_key=${") + EnvName + QStringLiteral("}")),
         endpoint(QStringLiteral("env-userinfo-401"),
