@@ -58,8 +58,7 @@ public:
             m_outLines.append(line);
             if (line.startsWith(QLatin1StringView("committed "))) {
                 m_committed.append(line.section(QLatin1Char(' '), 1, 1).toLongLong());
-                if (m_firstCommitMs < 0)
-                    m_firstCommitMs = m_clock.elapsed();
+                m_commitSeenMs.append(m_clock.elapsed());
             }
         }
         m_err += m_process.readAllStandardError();
@@ -130,7 +129,9 @@ public:
     const QList<qint64> &committed() const { return m_committed; }
     qint64 lastCommitted() const { return m_committed.isEmpty() ? 0 : m_committed.last(); }
     qint64 elapsedMs() const { return m_clock.elapsed(); }
-    qint64 firstCommitMs() const { return m_firstCommitMs; }
+    qint64 firstCommitMs() const { return m_commitSeenMs.isEmpty() ? -1 : m_commitSeenMs.first(); }
+    // When each commit line was read (ms since the start; up to the 5 ms poll late).
+    const QList<qint64> &commitSeenMs() const { return m_commitSeenMs; }
 
 private:
     QProcess m_process;
@@ -140,7 +141,7 @@ private:
     QStringList m_outLines;
     QStringList m_errLines;
     QList<qint64> m_committed;
-    qint64 m_firstCommitMs = -1;
+    QList<qint64> m_commitSeenMs;
 };
 
 } // namespace sw::reliabilitytest
