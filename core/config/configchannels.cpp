@@ -84,11 +84,9 @@ ChannelConfig readChannel(ConfigReader &reader, const QJsonValue &value, const Q
         if (text
             && (!url.isValid() || (scheme != u"http" && scheme != u"https")
                 || url.host().isEmpty())) {
-            QString shown = quoted(*text);
-            if (*text != get("url").toString())
-                shown += QStringLiteral(" (expanded from %1)").arg(quoted(get("url").toString()));
             reader.error(sub("url"),
-                QStringLiteral("must be an http:// or https:// URL, got %1").arg(shown));
+                QStringLiteral("must be an http:// or https:// URL, got %1")
+                    .arg(describeUrl(*text, get("url").toString())));
         } else if (text) {
             c.url = url;
             checkUrlSecrets(reader, sub("url"), get("url").toString(), url);

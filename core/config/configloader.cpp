@@ -9,6 +9,7 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <cmath>
 
 namespace sw {
 
@@ -36,7 +37,8 @@ void readVersion(ConfigReader &reader, const QJsonObject &root, MonitorConfig &c
     }
     const QJsonValue v = root.value(path);
     const double d = v.toDouble();
-    if (!v.isDouble() || d != double(int(d))) {
+    // Whole and within int range before converting: int(1e124) is undefined (fuzz_config).
+    if (!v.isDouble() || d != std::floor(d) || std::abs(d) > 1e9) {
         reader.error(path,
             QStringLiteral("must be the schema version %1, got %2")
                 .arg(MonitorConfig::CurrentVersion)

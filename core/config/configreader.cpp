@@ -53,6 +53,22 @@ QString quoted(const QString &text)
     return jsonQuoted(text);
 }
 
+QString describeUrl(const QString &expanded, const QString &written)
+{
+    const QUrl url(expanded, QUrl::StrictMode);
+    if (url.isValid()) {
+        QString shown = quoted(Redact::urlString(url));
+        if (written != expanded)
+            shown += QStringLiteral(" (expanded from %1)").arg(quoted(written));
+        return shown;
+    }
+    if (written != expanded)
+        return quoted(written)
+            + QStringLiteral(" (not a URL once ${VAR} is expanded; the expanded text is not shown "
+                             "because it may hold a secret)");
+    return quoted(expanded);
+}
+
 QString describeValue(const QJsonValue &value)
 {
     return describeJsonValue(value);

@@ -21,6 +21,11 @@ namespace sw {
 // an array.
 QString describeValue(const QJsonValue &value);
 QString quoted(const QString &text); // "text", JSON-escaped
+// A URL as messages quote it, with "(expanded from ...)" when ${VAR} expansion changed it. One
+// that parses is masked (Redact). One that does not parse is quoted as written when expansion
+// changed it: Redact cannot find a password or a token in a broken URL, and an expanded value may
+// be exactly that secret.
+QString describeUrl(const QString &expanded, const QString &written);
 
 // The candidate closest to `word` when it is close enough to be a likely typo, else empty.
 QString closestMatch(const QString &word, const QStringList &candidates);

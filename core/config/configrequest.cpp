@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QJsonDocument>
 
+#include <cmath>
+#include <utility>
+
 namespace sw {
 
 namespace {
@@ -16,17 +19,6 @@ constexpr qint64 Second = 1000;
 constexpr qint64 Minute = 60 * Second;
 constexpr qint64 Day = 24 * 60 * Minute;
 constexpr qint64 MaxBodyFile = 1024 * 1024;
-
-QString describeUrl(const QString &expanded, const QString &written)
-{
-    QString shown = quoted(expanded);
-    const QUrl url(expanded, QUrl::StrictMode);
-    if (url.isValid())
-        shown = quoted(Redact::urlString(url));
-    if (written != expanded)
-        shown += QStringLiteral(" (expanded from %1)").arg(quoted(written));
-    return shown;
-}
 
 } // namespace
 
@@ -119,7 +111,16 @@ void readEndpointBody(ConfigReader &reader, const EndpointSource &src, EndpointC
                     .arg(f.size()));
             return;
         }
-        e.body = f.readAll();
+        // At most one byte past the limit: a device or a pipe has no size and may never end
+        // (/dev/zero would fill the memory).
+        QByteArray body = f.read(MaxBodyFile + 1);
+        if (body.size() > MaxBodyFile) {
+            reader.error(filePath,
+                QStringLiteral("%1 is larger than 1 MiB (it has no size: a device or a pipe?)")
+                    .arg(quoted(resolved)));
+            return;
+        }
+        e.body = std::move(body);
         e.bodyFile = *name;
         e.bodyGiven = true;
     }
@@ -211,7 +212,7 @@ void readEndpointChecks(ConfigReader &reader, const EndpointSource &src, Endpoin
             const QJsonArray a = v.toArray();
             for (qsizetype i = 0; i < a.size(); ++i) {
                 const double d = a[i].toDouble();
-                if (!a[i].isDouble() || d != double(int(d)) || d < 100 || d > 599) {
+                if (!a[i].isDouble() || d < 100 || d > 599 || d != std::floor(d)) {
                     reader.error(JsonLocator::element(path, i),
                         QStringLiteral("must be an HTTP status code from 100 to 599, got %1")
                             .arg(describeValue(a[i])));

@@ -102,13 +102,10 @@ void readEndpointProxy(
     const QUrl url(*text, QUrl::StrictMode);
     if (!url.isValid() || url.scheme().toLower() != u"http" || url.host().isEmpty()
         || url.port() == 0) {
-        QString shown = url.isValid() ? quoted(Redact::urlString(url)) : quoted(*text);
-        if (value.toString() != *text)
-            shown += QStringLiteral(" (expanded from %1)").arg(quoted(value.toString()));
         reader.error(path,
             QStringLiteral("must be \"env\", \"none\" or an http:// proxy URL such as "
                            "\"http://proxy:3128\", got %1")
-                .arg(shown));
+                .arg(describeUrl(*text, value.toString())));
         return;
     }
     e.proxyMode = ProxyMode::Explicit;

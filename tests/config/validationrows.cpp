@@ -29,6 +29,10 @@ void addValidationRows(const QString &dir)
     row("version string",
         QStringLiteral("{\"version\": \"1\", ") + minimal + QStringLiteral("}"),
         "version: must be the schema version 1, got \"1\"");
+    // Found by fuzz_config: converting 1e124 to int was undefined behaviour (UBSan).
+    row("version huge",
+        QStringLiteral("{\"version\": 1e124, ") + minimal + QStringLiteral("}"),
+        "version: must be the schema version 1, got 1e+124");
     row("unknown top-level key",
         top(R"("notification": [])"),
         "notification: unknown key \"notification\" (did you mean \"notifications\"?)");
@@ -117,6 +121,12 @@ void addValidationRows(const QString &dir)
         j(R"({"version": 1, "endpoints": [{"id": "a", "url": "${SCHEME_FTP}://h/"}]})"),
         "endpoints[0].url: must be an http:// or https:// URL, got \"ftp://h/\" (expanded from "
         "\"${SCHEME_FTP}://h/\")");
+    // Found by fuzz_config: a URL that expands to no URL showed the expanded secret.
+    row("url with a secret expands to no URL",
+        j(R"({"version": 1, "endpoints": [{"id": "a", "url": "http://[${TOKEN}]/"}]})"),
+        "endpoints[0].url: must be a URL such as \"http://127.0.0.1:8000/predict\", got "
+        "\"http://[${TOKEN}]/\" (not a URL once ${VAR} is expanded; the expanded text is not "
+        "shown because it may hold a secret)");
     // keys
     row("unknown key with suggestion",
         ep(R"("intervall": 10)"),
@@ -173,6 +183,11 @@ void addValidationRows(const QString &dir)
         << ep(R"("body_file": "nope.json")")
         << QStringLiteral("endpoints[0].body_file: cannot read \"%1\": No such file or directory")
                .arg(QDir(dir).filePath(QStringLiteral("nope.json")));
+    // A device has no size and never ends: read up to the limit, not until the end (fuzzing).
+    row("body_file a device",
+        ep(R"("body_file": "/dev/zero")"),
+        "endpoints[0].body_file: \"/dev/zero\" is larger than 1 MiB (it has no size: a device or a "
+        "pipe?)");
     // durations
     row("interval 0", ep(R"("interval": 0)"), "endpoints[0].interval: must be at least 1 s, got 0");
     row("interval 500ms",
@@ -246,6 +261,9 @@ void addValidationRows(const QString &dir)
     row("expect_status a number",
         ep(R"("expect_status": 200)"),
         "endpoints[0].expect_status: must be an array of status codes such as [200], got 200");
+    row("expect_status huge",
+        ep(R"("expect_status": [1e300])"),
+        "endpoints[0].expect_status[0]: must be an HTTP status code from 100 to 599, got 1e+300");
     row("expect_status 700",
         ep(R"("expect_status": [200, 700])"),
         "endpoints[0].expect_status[1]: must be an HTTP status code from 100 to 599, got 700");
@@ -286,6 +304,11 @@ void addValidationRows(const QString &dir)
         ep(R"("proxy": "socks5://h:1080")"),
         "endpoints[0].proxy: must be \"env\", \"none\" or an http:// proxy URL such as "
         "\"http://proxy:3128\", got \"socks5://h:1080\"");
+    row("proxy with a secret expands to no URL",
+        ep(R"("proxy": "http://u:${TOKEN}@[h:3128")"),
+        "endpoints[0].proxy: must be \"env\", \"none\" or an http:// proxy URL such as "
+        "\"http://proxy:3128\", got \"http://u:${TOKEN}@[h:3128\" (not a URL once ${VAR} is "
+        "expanded; the expanded text is not shown because it may hold a secret)");
     row("proxy a number", ep(R"("proxy": 5)"), "endpoints[0].proxy: must be a string, got 5");
     row("credential without secret",
         ep(R"("credential": {"type": "bearer"})"),
@@ -414,6 +437,16 @@ void addValidationRows(const QString &dir)
     row("webhook url scheme",
         top(R"("notifications": [{"id": "x", "type": "webhook", "url": "ftp://x/"}])"),
         "notifications[0].url: must be an http:// or https:// URL, got \"ftp://x/\"");
+    // Found by fuzz_config: the webhook URL was shown as expanded, secrets included.
+    row("webhook url scheme with a secret",
+        top(R"("notifications": [{"id": "x", "type": "webhook", "url": "ftp://x/?token=${TOKEN}"}])"),
+        "notifications[0].url: must be an http:// or https:// URL, got \"ftp://x/?token=***\" "
+        "(expanded from \"ftp://x/?token=${TOKEN}\")");
+    row("webhook url with a secret expands to no URL",
+        top(R"("notifications": [{"id": "x", "type": "webhook", "url": "http://x:${TOKEN}/"}])"),
+        "notifications[0].url: must be an http:// or https:// URL, got \"http://x:${TOKEN}/\" "
+        "(not a URL once ${VAR} is expanded; the expanded text is not shown because it may hold a "
+        "secret)");
     row("webhook url unset variable",
         top(R"("notifications": [{"id": "x", "type": "webhook", "url": "${SLACK_URL}"}])"),
         "notifications[0].url: environment variable SLACK_URL is not set (write "
