@@ -5,11 +5,15 @@
 // icon and tooltip and the editor's warning are covered by tst_endpointlist and
 // tst_endpointeditor.) Real monitor, real keychain-shaped store (MemorySecretStore), real servers
 // on loopback, offscreen.
+#include "config/configloader.h"
+#include "config/configwatcher.h"
 #include "detail/detailpane.h"
 #include "detail/diagnosisview.h"
 #include "diagnosis/knowledgebase.h"
+#include "dialogs/endpointeditordialog.h"
 #include "echoserver.h"
 #include "monitor/monitor.h"
+#include "presets/presetregistry.h"
 #include "probe/probeengine.h"
 #include "secrets/memorysecretstore.h"
 #include "testendpoint.h"
@@ -19,7 +23,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sw;
@@ -59,6 +66,8 @@ private slots:
     void initTestCase();
     void echoedCredentialNowhereInThePane();
     void insecureEndpointSaysSo();
+    void badEditWritesNothing_data();
+    void badEditWritesNothing();
     void cleanupTestCase();
 
 private:
@@ -180,6 +189,71 @@ void TestSecurityUi::insecureEndpointSaysSo()
     // Another endpoint (verification on): no warning.
     m_pane->showEndpoint(QStringLiteral("echo"));
     QVERIFY(!warning->isVisible());
+}
+
+void TestSecurityUi::badEditWritesNothing_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("id with a space") << QStringLiteral("id") << QStringLiteral("a b");
+    QTest::newRow("id with a shell") << QStringLiteral("id") << QStringLiteral("$(touch x)");
+    QTest::newRow("url ftp") << QStringLiteral("url") << QStringLiteral("ftp://127.0.0.1/x");
+    QTest::newRow("url empty") << QStringLiteral("url") << QString();
+    QTest::newRow("interval abc") << QStringLiteral("interval") << QStringLiteral("abc");
+    QTest::newRow("interval 0") << QStringLiteral("interval") << QStringLiteral("0");
+}
+
+void TestSecurityUi::badEditWritesNothing()
+{
+    // The editor on a real config file: an invalid field is named next to itself, and neither
+    // the button nor save() writes anything; the file stays byte for byte.
+    QFETCH(QString, field);
+    QFETCH(QString, text);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("servewatch.json"));
+    const QByteArray original = "{ \"version\": 1, \"endpoints\": [ {\"id\": \"existing\", "
+                                "\"url\": \"http://127.0.0.1:9/health\", \"proxy\": \"none\"} ] }";
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(original);
+    }
+    ConfigContext cc;
+    cc.knownPresets = PresetRegistry::builtIn().ids();
+    ConfigWatcher watcher(path, cc);
+    QVERIFY(watcher.load());
+    ProbeEngine engine;
+    MemorySecretStore secrets;
+    AppContext ctx;
+    ctx.engine = &engine;
+    ctx.secrets = &secrets;
+    ctx.knowledge = &KnowledgeBase::builtIn();
+    ctx.presets = &PresetRegistry::builtIn();
+    ctx.configWatcher = &watcher;
+    ctx.configPath = path;
+    EndpointEditorDialog dialog(ctx);
+    dialog.setEndpoint(watcher.current().endpoints.first());
+    dialog.validate();
+    QVERIFY(dialog.isValid());
+    auto *edit = dialog.findChild<QLineEdit *>(field);
+    QVERIFY(edit);
+    edit->selectAll();
+    if (text.isEmpty())
+        QTest::keyClick(edit, Qt::Key_Delete);
+    else
+        QTest::keyClicks(edit, text);
+    dialog.validate();
+    QVERIFY(!dialog.isValid());
+    QVERIFY(!dialog.saveButton()->isEnabled());
+    QVERIFY2(!dialog.fieldProblem(field).isEmpty(), qPrintable(field));
+    QSignalSpy saved(&dialog, &EndpointEditorDialog::saved);
+    dialog.save();
+    QTest::qWait(100);
+    QCOMPARE(saved.size(), 0);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), original);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
 }
 
 void TestSecurityUi::cleanupTestCase()
