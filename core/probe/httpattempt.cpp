@@ -444,11 +444,8 @@ void HttpAttempt::startTls()
     connect(m_ssl, &QSslSocket::alertReceived, this, &HttpAttempt::sslAlert);
     connect(m_ssl, &QAbstractSocket::errorOccurred, this, &HttpAttempt::sslSocketError);
     connect(m_ssl, &QSslSocket::encryptedBytesWritten, this, [this] {
-        // The request has left once it is encrypted and the kernel has taken all of it: until
-        // then a server that does not read it keeps the attempt in the request phase.
-        if (m_stage == Stage::Sending && m_ssl->bytesToWrite() == 0
-            && m_ssl->encryptedBytesToWrite() == 0)
-            m_stage = Stage::Receiving;
+        if (m_stage == Stage::Sending)
+            feedTls();
     });
     connect(m_ssl, &QIODevice::readyRead, this, [this] {
         if (m_stage == Stage::Sending || m_stage == Stage::Receiving)
@@ -588,10 +585,32 @@ void HttpAttempt::sendRequest()
     }
     const QByteArray wire = writeHttpRequest(spec);
     if (m_ssl) {
-        m_ssl->write(wire); // Receiving once it has left: see encryptedBytesWritten
+        m_tlsWire = wire;
+        m_tlsWireSent = 0;
+        feedTls();
         return;
     }
     m_tcp->write(wire); // writeFinished() moves on to Receiving
+}
+
+void HttpAttempt::feedTls()
+{
+    // QSslSocket keeps what it is given twice (plain and encrypted) until the kernel takes it:
+    // a large body goes a slice at a time, as the previous one leaves.
+    constexpr qint64 Slice = 256 * 1024;
+    while (m_tlsWireSent < m_tlsWire.size()
+        && m_ssl->bytesToWrite() + m_ssl->encryptedBytesToWrite() < Slice) {
+        const qsizetype n = qsizetype(qMin<qint64>(Slice, m_tlsWire.size() - m_tlsWireSent));
+        m_ssl->write(m_tlsWire.constData() + m_tlsWireSent, n);
+        m_tlsWireSent += n;
+    }
+    // The request has left once it is all encrypted and the kernel has taken all of it: until
+    // then a server that does not read it keeps the attempt in the request phase.
+    if (m_tlsWireSent == m_tlsWire.size() && m_ssl->bytesToWrite() == 0
+        && m_ssl->encryptedBytesToWrite() == 0) {
+        m_tlsWire.clear();
+        m_stage = Stage::Receiving;
+    }
 }
 
 void HttpAttempt::writeFinished()

@@ -51,6 +51,7 @@ private:
     void connected();
     void startTls();
     void sendRequest();
+    void feedTls();
 
     // TcpConnection::Handler
     void connectFinished(int error) override;
@@ -111,6 +112,8 @@ private:
     qint64 m_endNs = -1;
     qint64 m_ttftNs = -1;
     qsizetype m_sseScanned = 0;
+    QByteArray m_tlsWire; // over TLS: the request, handed to QSslSocket a slice at a time
+    qsizetype m_tlsWireSent = 0;
     double m_redirectMs = 0;
 
     TcpConnection *m_tcp = nullptr;

@@ -116,6 +116,14 @@ HostileServer::Script scriptFor(Case c, const QByteArray &location, const QByteA
         s.receiveBufferBytes = 4096;
         s.tls = c == Case::TlsNeverReadsPost;
         break;
+    case Case::ReadsPost:
+    case Case::TlsReadsPost: // the control: the same POST to a server that reads it all
+        s.tls = c == Case::TlsReadsPost;
+        s.requestBytes = 8 * MiB;
+        s.prefix
+            = head("HTTP/1.1 200 OK", "Content-Type: application/json\r\nContent-Length: 2\r\n")
+            + "{}";
+        break;
     case Case::HeadersInTinyWrites:
         // 80 KiB of header section (200 fields of 400 bytes) in 7-byte writes.
         s.prefix = "HTTP/1.1 200 OK\r\n";

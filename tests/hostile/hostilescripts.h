@@ -28,6 +28,8 @@ enum class Case {
     TlsHalfServerHello,
     NeverReadsPost,
     TlsNeverReadsPost,
+    ReadsPost,
+    TlsReadsPost,
     HeadersInTinyWrites,
     ResetMidBody,
     EndlessChunkSizeLine,

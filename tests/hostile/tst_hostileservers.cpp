@@ -277,6 +277,15 @@ void TestHostileServers::hostile_data()
         2000,
         2400,
         0);
+    row("control: a server that reads the 8 MiB POST",
+        Case::ReadsPost,
+        "ok",
+        "none",
+        "",
+        false,
+        2500,
+        fast);
+    row("control: the same over TLS", Case::TlsReadsPost, "ok", "none", "", false, 2500, fast);
     row("80 KiB of headers in 7-byte writes",
         Case::HeadersInTinyWrites,
         "invalid_response",
@@ -351,8 +360,9 @@ void TestHostileServers::hostile()
         hostile = std::make_unique<HostileServer>(script);
         QVERIFY(hostile->listenOnLoopback());
         url = hostile->url(QStringLiteral("/"),
-            c == Case::TlsHalfServerHello || c == Case::TlsNeverReadsPost ? QStringLiteral("https")
-                                                                          : QStringLiteral("http"));
+            c == Case::TlsHalfServerHello || c == Case::TlsNeverReadsPost || c == Case::TlsReadsPost
+                ? QStringLiteral("https")
+                : QStringLiteral("http"));
     }
     auto openOnServer = [&] {
         return tls ? tls->openConnections() : hostile->openConnections();
@@ -368,7 +378,8 @@ void TestHostileServers::hostile()
     req.tls.caFile = TlsFixtures::caCertificatePath();
     if (c == Case::GzipBombUnderCap)
         req.bodyCap = 4 * MiB;
-    if (c == Case::NeverReadsPost || c == Case::TlsNeverReadsPost) {
+    if (c == Case::NeverReadsPost || c == Case::TlsNeverReadsPost || c == Case::ReadsPost
+        || c == Case::TlsReadsPost) {
         req.method = "POST";
         req.body = QByteArray(8 * MiB, 'a');
         req.headers.append(

@@ -32,6 +32,8 @@ struct HostileServer::Connection {
     bool discardOnly = false; // drained NeverRead connection: only waits for the client's close
     bool unread = false; // NeverRead over TLS: nothing read after the handshake until drain()
     bool started = false;
+    bool headSeen = false;
+    qint64 received = 0; // request bytes
     bool ending = false; // the server ends the connection itself
     bool resetPending = false;
     int stage = 0; // 0 prefix, 1 units, 2 suffix, 3 done
@@ -189,14 +191,16 @@ void HostileServer::onReadyRead(Connection *c)
         start(c);
         return;
     }
-    c->tail += data;
-    if (c->tail.contains("\r\n\r\n")) {
-        ++m_requests;
-        c->tail.clear();
-        start(c);
-        return;
+    c->received += data.size();
+    if (!c->headSeen) {
+        c->tail += data;
+        c->headSeen = c->tail.contains("\r\n\r\n");
+        c->tail = c->headSeen ? QByteArray() : c->tail.right(3);
     }
-    c->tail = c->tail.right(3);
+    if (c->headSeen && c->received >= m_script.requestBytes) {
+        ++m_requests;
+        start(c);
+    }
 }
 
 void HostileServer::start(Connection *c)

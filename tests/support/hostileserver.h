@@ -49,6 +49,7 @@ public:
         int intervalMs = -1; // -1: as fast as the socket drains
         int receiveBufferBytes = 0; // > 0: SO_RCVBUF of the accepted sockets (NeverRead)
         bool tls = false; // TLS first (TlsFixtures' server certificate), then the script
+        qint64 requestBytes = 0; // RequestHead: also wait until this many bytes have come
     };
 
     explicit HostileServer(const Script &script, QObject *parent = nullptr);
