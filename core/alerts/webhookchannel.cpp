@@ -17,6 +17,8 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 #include <limits>
 #include <utility>
 
@@ -213,6 +215,19 @@ QString WebhookChannel::sanitized(const QString &text) const
         if (Redact::isSensitiveQueryKey(key))
             parts << value << QString::fromLatin1(QUrl::toPercentEncoding(value));
     }
+    // Configured header values (an Authorization token): a receiver that rejects the request may
+    // quote them back. Each value whole, and its token after a scheme word ("Bearer <token>").
+    for (const auto &[name, value] : m_config.headers) {
+        const QString v = QString::fromUtf8(value).trimmed();
+        parts << v;
+        const qsizetype space = v.indexOf(QLatin1Char(' '));
+        if (space > 0)
+            parts << v.mid(space + 1).trimmed();
+    }
+    // Longest first, so that a value containing another is masked whole.
+    std::stable_sort(parts.begin(), parts.end(), [](const QString &a, const QString &b) {
+        return a.size() > b.size();
+    });
     for (const QString &p : std::as_const(parts)) {
         if (p.size() >= 4)
             s.replace(p, mask);

@@ -250,6 +250,13 @@ void TestSecretLeak::initTestCase()
         QJsonObject { { QStringLiteral("id"), QStringLiteral("web") },
             { QStringLiteral("type"), QStringLiteral("webhook") },
             { QStringLiteral("url"), m_webhook.url(QStringLiteral("/alerts")).toString() } },
+        // A webhook that needs a token, to a receiver that rejects it and echoes it back.
+        QJsonObject { { QStringLiteral("id"), QStringLiteral("web-auth") },
+            { QStringLiteral("type"), QStringLiteral("webhook") },
+            { QStringLiteral("url"), QString(echo + QStringLiteral("/status/401/hook")) },
+            { QStringLiteral("headers"),
+                QJsonObject { { QStringLiteral("Authorization"),
+                    QString(QStringLiteral("Bearer ${") + EnvName + QLatin1Char('}')) } } } },
         QJsonObject { { QStringLiteral("id"), QStringLiteral("desk") },
             { QStringLiteral("type"), QStringLiteral("desktop") } },
     };
