@@ -1,10 +1,10 @@
 // The dashboard's pieces that only widgets produce: "Copy as curl", "Copy diagnostic report",
 // every label of the detail pane — after a real probe of a server that echoes the credential
-// back — hold no secret; and an endpoint whose TLS verification is off says so in the detail
-// pane, in the diagnosis, in the copied report and in the curl command. (The list row's warning
-// icon and tooltip and the editor's warning are covered by tst_endpointlist and
-// tst_endpointeditor.) Real monitor, real keychain-shaped store (MemorySecretStore), real servers
-// on loopback, offscreen.
+// back — hold no secret; an endpoint whose TLS verification is off says so in the detail pane,
+// in the diagnosis, in the copied report and in the curl command (the list row's warning icon
+// and tooltip and the editor's warning are covered by tst_endpointlist and tst_endpointeditor);
+// a bad edit in the endpoint editor writes nothing. Real monitor, a keychain-shaped store
+// (MemorySecretStore), real servers on loopback, offscreen.
 #include "config/configloader.h"
 #include "config/configwatcher.h"
 #include "detail/detailpane.h"
