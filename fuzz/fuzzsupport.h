@@ -86,9 +86,9 @@ inline QUrl withoutSecrets(const QUrl &url)
     return out;
 }
 
-// True when `message` shows the fake environment's secret only inside quoted URLs that are
-// already masked (Redact leaves them as they are): there the secret sits in a part Redact does
-// not treat as secret, such as the path. Anywhere else it is a leak.
+// True when `message` shows the fake environment's secret only inside quoted URLs, and there
+// only in parts Redact does not treat as secret (the path, a query value under an ordinary
+// name): not in the password or a credential-like query value. Anywhere else it is a leak.
 inline bool secretOnlyWhereRedactKeepsIt(const QString &message)
 {
     const QString secret = QString::fromLatin1(SecretValue);
@@ -105,7 +105,7 @@ inline bool secretOnlyWhereRedactKeepsIt(const QString &message)
         const QString text
             = QJsonDocument::fromJson((u'[' + json + u']').toUtf8()).array().at(0).toString();
         const QUrl url(text, QUrl::TolerantMode);
-        if (url.isValid() && Redact::urlString(url) == text)
+        if (url.isValid() && withoutSecrets(url).toString().count(secret) >= text.count(secret))
             allowed += here;
     }
     return allowed == total;
