@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ServeWatch needs and that are missing (apt-get; through sudo
-# when not root). Usage: scripts/deps.sh [build] [test] [screenshots]   (default: build)
+# when not root). Usage: scripts/deps.sh [build] [test] [fuzz] [screenshots]   (default: build)
 set -euo pipefail
 
 build_packages=(
@@ -13,6 +13,8 @@ build_packages=(
 # the lint stages; desktop-file-utils, appstream, dpkg-dev and file check the desktop entry,
 # the metainfo and the .deb (cpack needs file for its shlibdeps).
 test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream dpkg-dev file)
+# Fuzzing (scripts/fuzz.sh): libFuzzer comes with clang 14's runtime.
+fuzz_packages=(clang-14 libclang-rt-14-dev)
 # Screenshots (scripts/screenshots.sh): a virtual X server, a window manager, a tray host, a
 # notification daemon,
 # a way to drive the window and to capture the screen.
@@ -23,8 +25,9 @@ for group in "${@:-build}"; do
   case "$group" in
     build) want+=("${build_packages[@]}") ;;
     test) want+=("${test_packages[@]}") ;;
+    fuzz) want+=("${fuzz_packages[@]}") ;;
     screenshots) want+=("${screenshot_packages[@]}") ;;
-    *) echo "deps.sh: unknown group '$group' (build, test, screenshots)" >&2; exit 64 ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, fuzz, screenshots)" >&2; exit 64 ;;
   esac
 done
 
