@@ -30,8 +30,8 @@ namespace {
 constexpr qint64 MiB = 1024 * 1024;
 constexpr qint64 MaxGrowthKiB = 64 * 1024;
 
-// Bytes no text output may carry: C0 controls but tab and newline, DEL, C1 controls (U+009B
-// is a CSI in some terminals), and U+FFFF-style non-characters are left to the decoder.
+// Characters no text output may carry: C0 controls but tab and newline, DEL, C1 controls
+// (U+009B is a CSI in some terminals).
 bool hasControl(const QString &text)
 {
     for (const QChar ch : text) {
@@ -59,6 +59,8 @@ private slots:
     void initTestCase();
     void hostile_data();
     void hostile();
+    void textFromTheWire_data();
+    void textFromTheWire();
 
 private:
     ProbeEngine m_engine;
@@ -461,6 +463,13 @@ void TestHostileServers::hostile()
     case Case::RedirectLoop:
         QCOMPARE(r.redirects.size(), req.maxRedirects);
         break;
+    case Case::InvalidUtf8Error:
+    case Case::InvalidUtf8Ok:
+        // The escapes are shown as U+FFFD; the rest of the (Latin-1) phrase stays.
+        QVERIFY(r.reasonPhrase.contains(QChar::ReplacementCharacter));
+        QVERIFY(r.reasonPhrase.contains(QLatin1String("[2J")));
+        QCOMPARE(r.httpStatus, c == Case::InvalidUtf8Error ? 500 : 200);
+        break;
     default:
         break;
     }
@@ -479,6 +488,36 @@ void TestHostileServers::hostile()
     const QJsonDocument parsed = QJsonDocument::fromJson(json, &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
     QVERIFY(parsed.isObject());
+}
+
+// What the classifier and the attempt make of server text (reason phrase, header values).
+void TestHostileServers::textFromTheWire_data()
+{
+    QTest::addColumn<QByteArray>("wire");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("ascii") << QByteArray("Service Unavailable") << u"Service Unavailable"_qs;
+    QTest::newRow("utf-8") << QByteArray("N\xc3\xa3o encontrado \xe2\x82\xac")
+                           << u"Não encontrado €"_qs;
+    QTest::newRow("latin-1 (not utf-8)") << QByteArray("Non trouv\xe9") << u"Non trouvé"_qs;
+    QTest::newRow("tab kept") << QByteArray("a\tb") << u"a\tb"_qs;
+    QTest::newRow("ESC, BEL, DEL") << QByteArray("\x1b[2J\x07\x7f") << u"\ufffd[2J\ufffd\ufffd"_qs;
+    QTest::newRow("C1 CSI from latin-1") << QByteArray("\x9b"
+                                                       "31m")
+                                         << u"\ufffd"
+                                            "31m"_qs;
+    QTest::newRow("C1 CSI in utf-8") << QByteArray("\xc2\x9b"
+                                                   "31m")
+                                     << u"\ufffd"
+                                        "31m"_qs;
+    QTest::newRow("NUL, CR") << QByteArray("a\0b\rc", 5) << u"a\ufffdb\ufffdc"_qs;
+}
+
+void TestHostileServers::textFromTheWire()
+{
+    QFETCH(QByteArray, wire);
+    QFETCH(QString, shown);
+    QCOMPARE(textFromWire(wire), shown);
+    QVERIFY(!hasControl(textFromWire(wire)));
 }
 
 QTEST_GUILESS_MAIN(TestHostileServers)
