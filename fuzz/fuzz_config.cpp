@@ -4,7 +4,7 @@
 // - all or nothing: a config is returned exactly when there are no errors;
 // - every error and warning has a message, and a line within the file (0 = unknown);
 // - no error or warning shows the secret a ${VAR} expanded to (unless the input wrote it),
-//   except in a masked URL where Redact does not look (a path);
+//   except in a URL as Redact shows it, where Redact does not look (a path, a parameter name);
 // - a loaded config survives the writer: loadConfig(configToJson(c)) loads, and writing that
 //   again gives the same bytes (the writer's promise, configwriter.h).
 
@@ -14,6 +14,7 @@
 #include "config/configwriter.h"
 #include "presets/presetregistry.h"
 
+#include <QJsonDocument>
 #include <QTemporaryDir>
 
 #include <cstddef>
@@ -35,13 +36,17 @@ const sw::ConfigContext &fuzzContext()
     return context;
 }
 
-void checkMessages(const QList<sw::ConfigError> &list, qsizetype lineCount, bool secretMayShow)
+void checkMessages(const QList<sw::ConfigError> &list,
+    qsizetype lineCount,
+    bool secretMayShow,
+    const QStringList &maskedUrls)
 {
     for (const sw::ConfigError &e : list) {
         FUZZ_CHECK_MSG(!e.message.isEmpty(), e.path);
         FUZZ_CHECK_MSG(e.line >= 0 && e.line <= lineCount, e.toString());
         if (!secretMayShow)
-            FUZZ_CHECK_MSG(sw::fuzz::secretOnlyWhereRedactKeepsIt(e.toString()), e.toString());
+            FUZZ_CHECK_MSG(
+                sw::fuzz::secretOnlyWhereRedactKeepsIt(e.toString(), maskedUrls), e.toString());
     }
 }
 
@@ -65,8 +70,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(result.ok() == result.errors.isEmpty());
     const qsizetype lineCount = json.count('\n') + 1;
     const bool secretMayShow = json.contains(sw::fuzz::SecretValue);
-    checkMessages(result.errors, lineCount, secretMayShow);
-    checkMessages(result.warnings, lineCount, secretMayShow);
+    QStringList maskedUrls;
+    if (!secretMayShow && (!result.errors.isEmpty() || !result.warnings.isEmpty())) {
+        const QJsonDocument doc = QJsonDocument::fromJson(json);
+        sw::fuzz::maskedUrlsIn(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()),
+            context.env,
+            &maskedUrls);
+    }
+    checkMessages(result.errors, lineCount, secretMayShow, maskedUrls);
+    checkMessages(result.warnings, lineCount, secretMayShow, maskedUrls);
     if (!result.ok())
         return 0;
 

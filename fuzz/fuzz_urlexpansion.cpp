@@ -10,7 +10,7 @@
 // - the loader takes the URL exactly when it expands to a valid http(s) URL with a host and a
 //   port other than 0, and keeps the text as written;
 // - no loader message shows the secret unless the text wrote it literally, except in a masked
-//   URL where Redact does not look (a path);
+//   URL where Redact does not look (a path, a parameter name);
 // - Redact::urlString shows no secret that sits only in the password or in a credential-like
 //   query parameter.
 
@@ -97,10 +97,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     root.insert(QStringLiteral("endpoints"), QJsonArray { endpoint });
     const sw::ConfigLoadResult result
         = sw::loadConfig(QJsonDocument(root).toJson(), QStringLiteral("fuzz.json"), fuzzContext());
+    QStringList maskedUrls;
+    sw::fuzz::maskedUrlsIn(QJsonValue(text), fuzzContext().env, &maskedUrls);
     for (const QList<sw::ConfigError> *list : { &result.errors, &result.warnings }) {
         for (const sw::ConfigError &e : *list) {
             if (!writesSecret)
-                FUZZ_CHECK_MSG(sw::fuzz::secretOnlyWhereRedactKeepsIt(e.message), e.toString());
+                FUZZ_CHECK_MSG(
+                    sw::fuzz::secretOnlyWhereRedactKeepsIt(e.message, maskedUrls), e.toString());
         }
     }
 

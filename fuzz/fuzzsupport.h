@@ -3,6 +3,7 @@
 // Shared by the libFuzzer targets: one-time Qt set-up, a fixed fake environment for ${VAR}
 // expansion, and FUZZ_CHECK, which aborts (a finding) when an invariant does not hold.
 
+#include "config/envexpansion.h"
 #include "report/redact.h"
 
 #include <QByteArray>
@@ -10,6 +11,8 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
@@ -86,10 +89,36 @@ inline QUrl withoutSecrets(const QUrl &url)
     return out;
 }
 
-// True when `message` shows the fake environment's secret only inside quoted URLs, and there
-// only in parts Redact does not treat as secret (the path, a query value under an ordinary
-// name): not in the password or a credential-like query value. Anywhere else it is a leak.
-inline bool secretOnlyWhereRedactKeepsIt(const QString &message)
+// Every string in `value` (a parsed config) that expands to a URL, as Redact shows it, also
+// percent-decoded: texts that may show the secret where Redact does not look (the path, an
+// ordinary query value, a parameter's name).
+inline void maskedUrlsIn(const QJsonValue &value, const QProcessEnvironment &env, QStringList *out)
+{
+    if (value.isString()) {
+        QString error;
+        const QString expanded = expandVariables(value.toString(), env, &error);
+        const QUrl url(expanded, QUrl::StrictMode);
+        if (error.isEmpty() && url.isValid()) {
+            const QString shown = Redact::urlString(url);
+            out->append(shown);
+            out->append(QUrl::fromPercentEncoding(shown.toUtf8()));
+        }
+    } else if (value.isArray()) {
+        for (const QJsonValue v : value.toArray())
+            maskedUrlsIn(v, env, out);
+    } else if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            maskedUrlsIn(it.value(), env, out);
+    }
+}
+
+// True when `message` shows the fake environment's secret only inside quoted text that is part
+// of a URL as Redact shows it (a quoted URL, or a part of one of `maskedUrls`): there the secret
+// sits where Redact does not look. In a password, a credential-like query value or anywhere
+// else it is a leak.
+inline bool secretOnlyWhereRedactKeepsIt(
+    const QString &message, const QStringList &maskedUrls = QStringList())
 {
     const QString secret = QString::fromLatin1(SecretValue);
     const qsizetype total = message.count(secret);
@@ -105,7 +134,11 @@ inline bool secretOnlyWhereRedactKeepsIt(const QString &message)
         const QString text
             = QJsonDocument::fromJson((u'[' + json + u']').toUtf8()).array().at(0).toString();
         const QUrl url(text, QUrl::TolerantMode);
-        if (url.isValid() && withoutSecrets(url).toString().count(secret) >= text.count(secret))
+        bool ok
+            = url.isValid() && withoutSecrets(url).toString().count(secret) >= text.count(secret);
+        for (qsizetype i = 0; !ok && i < maskedUrls.size(); ++i)
+            ok = maskedUrls.at(i).contains(text);
+        if (ok)
             allowed += here;
     }
     return allowed == total;
