@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole gate: installs what is missing, builds with warnings as errors, and runs every test.
-# Prints each stage's time. .ci/run calls this.
+# The whole gate: installs what is missing, builds with warnings as errors, runs every test, runs
+# the suite again under AddressSanitizer + UndefinedBehaviorSanitizer, smoke-runs every fuzz target
+# and lints with clang-tidy. Prints each stage's time. .ci/run calls this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,11 +19,13 @@ stage() {
   echo "=== stage: $name done in $(seconds_since "$start") s"
 }
 
-stage deps scripts/deps.sh build test
+stage deps scripts/deps.sh build test fuzz
 stage format scripts/format.sh --check
 stage configure cmake --preset ci
 stage build cmake --build --preset ci
 stage test ctest --test-dir build/ci --output-on-failure -j 2 --timeout 300
+stage sanitize scripts/sanitize.sh
+stage fuzz scripts/fuzz.sh smoke 15
 stage tidy bash -c 'cmake --preset tidy >/dev/null && cmake --build --preset tidy'
 
 echo "=== all stages passed in $(seconds_since "$total_start") s"
