@@ -14,6 +14,7 @@
 # beside it this script reads /proc/PID/fd and VmRSS itself.
 #
 # Usage: bench/soak.sh [MINUTES] [RATE]       (default 30 and 200; MINUTES=2 is a quick run)
+#        bench/soak.sh --analyse DIR [MINUTES] [RATE]   (the figures again, of a run kept in DIR)
 # Env:   SERVEWATCH_BIN (a servewatch binary; else build/dev/bin/servewatch, built with the dev
 #        preset if missing), SOAK_DIR (keep the files there instead of a temporary directory)
 # Prints first/warm/last/max of every figure (warm = the sample at minute 2, or at a third of a
@@ -26,11 +27,106 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+analyse_only=
+if [ "${1:-}" = --analyse ]; then
+  # Only the analysis of a run kept with SOAK_DIR: bench/soak.sh --analyse DIR [MINUTES] [RATE]
+  analyse_only=$2
+  shift 2
+fi
 minutes=${1:-30}
 rate=${2:-200}
 interval=2
 endpoints=$((rate * interval))
 duration=$((minutes * 60))
+
+# The figures of a run in $tmp (agent.log, samples): table, growth, rate, PASS/FAIL.
+analyse() {
+  # The agent's own lines: "<ts> stats: fds=.. rss_kib=.. timers=.. ..." -> columns.
+  grep ' stats: ' "$tmp/agent.log" | sed 's/.* stats: //' >"$tmp/stats"
+  [ -s "$tmp/stats" ] || { echo "soak: FAIL: no stats lines" >&2; return 1; }
+  warm_s=120
+  [ "$duration" -ge 360 ] || warm_s=$((duration / 3))
+
+  awk -v warm_s="$warm_s" -v rate="$rate" -v ext="$tmp/samples" '
+    FILENAME == ext { ext_t[FNR] = $1; ext_fd[FNR] = $2; ext_rss[FNR] = $3; next_ext = FNR; next }
+    {
+      n++
+      for (i = 1; i <= NF; i++) {
+        split($i, kv, "=")
+        v[kv[1], n] = kv[2]
+        if (n == 1) names[++k] = kv[1]
+      }
+    }
+    function median(f, g, from, to,    m, i, j, x, tmp) {
+      m = 0
+      for (i = from; i <= to; i++) tmp[++m] = v[f, i] - v[g, i]
+      for (i = 2; i <= m; i++) { x = tmp[i]; for (j = i - 1; j >= 1 && tmp[j] > x; j--) tmp[j + 1] = tmp[j]; tmp[j + 1] = x }
+      return m ? tmp[int((m + 1) / 2)] : 0
+    }
+    BEGIN { rest[1] = "fds"; rest[2] = "objects"; rest[3] = "timers" }
+    END {
+      # The agent logs every 10 s: sample i is at 10*i s.
+      w = int(warm_s / 10); if (w < 1) w = 1; if (w > n) w = n
+      printf "%-10s %10s %10s %10s %10s %10s\n", "figure", "first", "warm", "last", "max", "growth"
+      for (j = 1; j <= k; j++) {
+        f = names[j]; mx = v[f, 1]
+        for (i = 1; i <= n; i++) if (v[f, i] + 0 > mx + 0) mx = v[f, i]
+        printf "%-10s %10s %10s %10s %10s %10d\n", f, v[f, 1], v[f, w], v[f, n], mx, v[f, n] - v[f, w]
+      }
+      if (next_ext > 0) {
+        we = 1; for (i = 1; i <= next_ext; i++) if (ext_t[i] <= warm_s) we = i
+        printf "%-10s %10s %10s %10s %10s %10d   (ls /proc/PID/fd)\n", "ext_fds", ext_fd[1], ext_fd[we], ext_fd[next_ext], "-", ext_fd[next_ext] - ext_fd[we]
+        printf "%-10s %10s %10s %10s %10s %10d   (VmRSS KiB)\n", "ext_rss", ext_rss[1], ext_rss[we], ext_rss[next_ext], "-", ext_rss[next_ext] - ext_rss[we]
+      }
+      secs = (n - 1) * 10
+      achieved = secs > 0 ? (v["probes", n] - v["probes", 1]) / secs : 0
+      printf "\nprobes/s achieved: %.1f (target %s) over %d s of stats\n", achieved, rate, secs
+      fail = 0
+      # First and last thirds of the samples after warm-up.
+      span = n - w + 1; third = int(span / 3); if (third < 1) third = 1
+      # Each probe in flight holds its socket (or none, between a refused connect and its end),
+      # and how many are in flight moves with the flapping (a hanging server keeps 1 s probes
+      # open): descriptors not held by a running probe are fds - inflight. Its median over the
+      # first and the last third must be the same.
+      fa = median("fds", "inflight", w, w + third - 1)
+      fb = median("fds", "inflight", n - third + 1, n)
+      printf "fds - inflight: median %d in the first third after warm-up, %d in the last (limit +2): %s\n", fa, fb, fb - fa <= 2 ? "ok" : "GROWING"
+      if (fb - fa > 2) fail = 1
+      # The samples taken when no probe was in flight: what the agent holds at rest.
+      idle = 0
+      for (i = 1; i <= n; i++) if (v["inflight", i] == 0) {
+        idle++
+        for (j = 1; j <= 3; j++) {
+          f = rest[j]; x = v[f, i] + 0
+          if (idle == 1 || x < rmin[f]) rmin[f] = x
+          if (idle == 1 || x > rmax[f]) rmax[f] = x
+        }
+      }
+      if (idle > 0) printf "at rest (%d samples with nothing in flight): fds %d..%d, objects %d..%d, timers %d..%d\n", idle, rmin["fds"], rmax["fds"], rmin["objects"], rmax["objects"], rmin["timers"], rmax["timers"]
+      drss = v["rss_kib", n] - v["rss_kib", w]
+      printf "RSS after warm-up: %+.2f MiB (limit < 10): %s\n", drss / 1024, drss < 10240 ? "ok" : "GROWING"
+      if (drss >= 10240) fail = 1
+      split("timers objects inflight scheduled lookups queue", flat, " ")
+      for (j = 1; j <= 6; j++) {
+        f = flat[j]; a = 0; b = 0
+        for (i = w; i < w + third; i++) if (v[f, i] + 0 > a) a = v[f, i] + 0
+        for (i = n - third + 1; i <= n; i++) if (v[f, i] + 0 > b) b = v[f, i] + 0
+        ok = b <= a * 1.25 + 2
+        printf "%s: max %d in the first third after warm-up, %d in the last: %s\n", f, a, b, ok ? "ok" : "GROWING"
+        if (!ok) fail = 1
+      }
+      if (achieved < rate * 0.8) { printf "probe rate below 80 %% of the target\n"; fail = 1 }
+      print fail ? "soak: FAIL" : "soak: PASS"
+      exit fail
+    }
+  ' "$tmp/samples" "$tmp/stats"
+}
+
+if [ -n "$analyse_only" ]; then
+  tmp=$analyse_only
+  analyse
+  exit
+fi
 
 bin=${SERVEWATCH_BIN:-}
 if [ -z "$bin" ]; then
@@ -172,64 +268,4 @@ echo "soak: agent exited with $status"
 grep -E ' (stop|storage_error|storage_recovered):' "$tmp/agent.log" || true
 echo
 
-# The agent's own lines: "<ts> stats: fds=.. rss_kib=.. timers=.. ..." -> columns.
-grep ' stats: ' "$tmp/agent.log" | sed 's/.* stats: //' >"$tmp/stats"
-[ -s "$tmp/stats" ] || { echo "soak: FAIL: no stats lines" >&2; exit 1; }
-warm_s=120
-[ "$duration" -ge 360 ] || warm_s=$((duration / 3))
-
-awk -v warm_s="$warm_s" -v rate="$rate" -v ext="$tmp/samples" '
-  FILENAME == ext { ext_t[FNR] = $1; ext_fd[FNR] = $2; ext_rss[FNR] = $3; next_ext = FNR; next }
-  {
-    n++
-    for (i = 1; i <= NF; i++) {
-      split($i, kv, "=")
-      v[kv[1], n] = kv[2]
-      if (n == 1) names[++k] = kv[1]
-    }
-  }
-  END {
-    # The agent logs every 10 s: sample i is at 10*i s.
-    w = int(warm_s / 10); if (w < 1) w = 1; if (w > n) w = n
-    printf "%-10s %10s %10s %10s %10s %10s\n", "figure", "first", "warm", "last", "max", "growth"
-    for (j = 1; j <= k; j++) {
-      f = names[j]; mx = v[f, 1]
-      for (i = 1; i <= n; i++) if (v[f, i] + 0 > mx + 0) mx = v[f, i]
-      printf "%-10s %10s %10s %10s %10s %10d\n", f, v[f, 1], v[f, w], v[f, n], mx, v[f, n] - v[f, w]
-    }
-    if (next_ext > 0) {
-      we = 1; for (i = 1; i <= next_ext; i++) if (ext_t[i] <= warm_s) we = i
-      printf "%-10s %10s %10s %10s %10s %10d   (ls /proc/PID/fd)\n", "ext_fds", ext_fd[1], ext_fd[we], ext_fd[next_ext], "-", ext_fd[next_ext] - ext_fd[we]
-      printf "%-10s %10s %10s %10s %10s %10d   (VmRSS KiB)\n", "ext_rss", ext_rss[1], ext_rss[we], ext_rss[next_ext], "-", ext_rss[next_ext] - ext_rss[we]
-    }
-    secs = (n - 1) * 10
-    achieved = secs > 0 ? (v["probes", n] - v["probes", 1]) / secs : 0
-    printf "\nprobes/s achieved: %.1f (target %s) over %d s of stats\n", achieved, rate, secs
-    fail = 0
-    # First and last thirds of the samples after warm-up.
-    span = n - w + 1; third = int(span / 3); if (third < 1) third = 1
-    # Each probe in flight holds its socket, and how many are in flight moves with the
-    # flapping (a hanging server keeps 1 s probes open): descriptors not held by a running
-    # probe are fds - inflight. Its floor over the first and the last third must be the same.
-    fa = -1; fb = -1
-    for (i = w; i < w + third; i++) { x = v["fds", i] - v["inflight", i]; if (fa < 0 || x < fa) fa = x }
-    for (i = n - third + 1; i <= n; i++) { x = v["fds", i] - v["inflight", i]; if (fb < 0 || x < fb) fb = x }
-    printf "fds - inflight: floor %d in the first third after warm-up, %d in the last (limit +2): %s\n", fa, fb, fb - fa <= 2 ? "ok" : "GROWING"
-    if (fb - fa > 2) fail = 1
-    drss = v["rss_kib", n] - v["rss_kib", w]
-    printf "RSS after warm-up: %+.2f MiB (limit < 10): %s\n", drss / 1024, drss < 10240 ? "ok" : "GROWING"
-    if (drss >= 10240) fail = 1
-    split("timers objects inflight scheduled lookups queue", flat, " ")
-    for (j = 1; j <= 6; j++) {
-      f = flat[j]; a = 0; b = 0
-      for (i = w; i < w + third; i++) if (v[f, i] + 0 > a) a = v[f, i] + 0
-      for (i = n - third + 1; i <= n; i++) if (v[f, i] + 0 > b) b = v[f, i] + 0
-      ok = b <= a * 1.25 + 2
-      printf "%s: max %d in the first third after warm-up, %d in the last: %s\n", f, a, b, ok ? "ok" : "GROWING"
-      if (!ok) fail = 1
-    }
-    if (achieved < rate * 0.8) { printf "probe rate below 80 %% of the target\n"; fail = 1 }
-    print fail ? "soak: FAIL" : "soak: PASS"
-    exit fail
-  }
-' "$tmp/samples" "$tmp/stats"
+analyse
