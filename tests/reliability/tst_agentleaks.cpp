@@ -49,6 +49,36 @@ class TestAgentLeaks : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void badOptions_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        for (const QString &option :
+            { QStringLiteral("--stats-interval"), QStringLiteral("--storage-retry") }) {
+            for (const QString &value :
+                { QStringLiteral("0"), QStringLiteral("-1"), QStringLiteral("soon") }) {
+                QTest::addRow("%s %s", qPrintable(option), qPrintable(value))
+                    << QStringList { QStringLiteral("run"),
+                           QStringLiteral("--config"),
+                           QStringLiteral("x.json"),
+                           option,
+                           value }
+                    << option + QStringLiteral(": expected a number of seconds");
+            }
+        }
+    }
+    void badOptions()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        QProcess p;
+        p.start(servewatchBinary(), args);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 64);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(message), qPrintable(err));
+    }
+
     void backToBaselineAfterFlapping()
     {
         QTemporaryDir dir;
