@@ -385,7 +385,7 @@ int runAgentCommand(const QStringList &arguments)
                     const AgentStats st = collectAgentStats(monitor, engine, store);
                     log.write(QStringLiteral("stats"), st.toText(), st.toJson());
                 });
-            statsTimer.start(int(statsS * 1000));
+            statsTimer.start(qMax(1, int(statsS * 1000)));
         }
         if (durationS > 0)
             QTimer::singleShot(int(durationS * 1000), &monitor, [] { QCoreApplication::quit(); });
