@@ -10,4 +10,9 @@ namespace sw {
 // Presets build on this (PresetRegistry::requestFor).
 ProbeRequest genericRequest(const EndpointConfig &endpoint);
 
+// Header values written with ${VAR} carry secrets from the environment whatever the header is
+// called: adds each substituted part and each whole value to request.secretValues, so that every
+// output masks them (see ProbeRequest::secretValues).
+void addEnvironmentSecrets(ProbeRequest &request, const WrittenValues &written);
+
 } // namespace sw

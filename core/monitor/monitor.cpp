@@ -16,7 +16,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkInformation>
-#include <QRegularExpression>
 
 #include <utility>
 
@@ -44,37 +43,6 @@ struct Monitor::Runtime {
 };
 
 namespace {
-
-// Header values written with ${VAR}: the environment is where the config keeps secrets, so what
-// came from it is masked in every output whatever the header is called. Each substituted part
-// (matched against the literal text around the references) and the whole value.
-void addEnvironmentSecrets(ProbeRequest &request, const WrittenValues &written)
-{
-    static const QRegularExpression reference(QStringLiteral("\\$\\{[^}]*\\}"));
-    for (auto it = written.cbegin(); it != written.cend(); ++it) {
-        if (!it.key().startsWith(QLatin1String("headers.")) || it.value().used.isEmpty()
-            || !it.value().written.contains(QLatin1String("${")))
-            continue;
-        const QString &used = it.value().used;
-        QString pattern;
-        qsizetype from = 0;
-        for (auto m = reference.globalMatch(it.value().written); m.hasNext();) {
-            const QRegularExpressionMatch r = m.next();
-            pattern += QRegularExpression::escape(
-                           it.value().written.mid(from, r.capturedStart() - from))
-                + QStringLiteral("(.*?)");
-            from = r.capturedEnd();
-        }
-        pattern += QRegularExpression::escape(it.value().written.mid(from));
-        const QRegularExpressionMatch parts
-            = QRegularExpression(QRegularExpression::anchoredPattern(pattern)).match(used);
-        for (int i = 1; parts.hasMatch() && i <= parts.lastCapturedIndex(); ++i) {
-            if (!parts.captured(i).trimmed().isEmpty())
-                request.secretValues.append(parts.captured(i));
-        }
-        request.secretValues.append(used);
-    }
-}
 
 EndpointStateMachine::Options machineOptions(const EndpointConfig &e, const MonitorSettings &s)
 {

@@ -2,6 +2,7 @@
 
 #include "headerstable.h"
 #include "jsonbodyedit.h"
+#include "monitor/endpointrequest.h"
 #include "preparedrequest.h"
 #include "presets/presetregistry.h"
 #include "probe/probe.h"
@@ -268,14 +269,27 @@ void ResendDialog::buildUi(const ProbeRequest &request)
 ResendDialog *ResendDialog::forEndpoint(
     const AppContext &ctx, const EndpointConfig &endpoint, QWidget *parent)
 {
-    const ProbeRequest request
+    ProbeRequest request
         = ctx.presets ? ctx.presets->requestFor(endpoint, endpoint.check) : ProbeRequest {};
+    addEnvironmentSecrets(request, endpoint.writtenValues);
     auto *dialog = new ResendDialog(
         ctx, request, endpoint.name.isEmpty() ? endpoint.id : endpoint.name, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->m_attempts->setValue(qBound(3, endpoint.retries + 1, 10));
-    if (endpoint.credential)
+    // A header written with ${VAR} carries a secret from the environment whatever its name:
+    // masked like a credential header (as the monitor treats it in every output).
+    QStringList fromEnvironment;
+    for (auto it = endpoint.writtenValues.cbegin(); it != endpoint.writtenValues.cend(); ++it) {
+        if (it.key().startsWith(QLatin1String("headers."))
+            && it.value().written.contains(QLatin1String("${")))
+            fromEnvironment.append(it.key().mid(int(qstrlen("headers."))));
+    }
+    if (endpoint.credential) {
         dialog->setCredential(*endpoint.credential);
+        fromEnvironment.append(QString::fromLatin1(credentialHeaderName(*endpoint.credential)));
+    }
+    if (!fromEnvironment.isEmpty())
+        dialog->m_headers->setExtraSensitiveNames(fromEnvironment);
     if (ctx.presets && ctx.presets->needsMetadataStep(endpoint)) {
         // The inference body is built from the model's metadata, as the monitor builds it.
         dialog->m_send->setEnabled(false);

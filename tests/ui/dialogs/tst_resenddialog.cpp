@@ -94,6 +94,7 @@ private slots:
     void editedHeadersAndBodyReachTheServer();
     void credentialFromKeychainIsSentButNeverShown();
     void sensitiveHeadersAreMasked();
+    void environmentHeadersAreMaskedForEndpoint();
     void bodyIndicatorShowsWhereJsonBreaks();
     void invalidUrlIsNotSent();
     void forEndpointUsesThePreset();
@@ -403,6 +404,42 @@ void TestResendDialog::sensitiveHeadersAreMasked()
     QVERIFY(!curl.contains(QLatin1StringView("visible-token-123")));
     QVERIFY(!curl.contains(QLatin1StringView("key-456")));
     QVERIFY(curl.contains(QLatin1StringView("--data-raw")));
+}
+
+// A header written with ${VAR} holds a secret from the environment whatever its name: masked in
+// the table and in the curl command like a credential header.
+void TestResendDialog::environmentHeadersAreMaskedForEndpoint()
+{
+    const QString secret = QStringLiteral("envsecret-789");
+    EndpointConfig e;
+    e.id = QStringLiteral("tenant");
+    e.url = QUrl(QStringLiteral("http://127.0.0.1:9/predict"));
+    e.urlTemplate = e.url.toString();
+    e.proxyMode = ProxyMode::None;
+    e.headers.append(HttpHeader { "X-Tenant-Auth", QByteArray("tenant ") + secret.toUtf8() });
+    e.headers.append(HttpHeader { "X-Trace", "plain-value" });
+    e.writtenValues.insert(QStringLiteral("headers.X-Tenant-Auth"),
+        WrittenValue {
+            QStringLiteral("tenant ${TENANT_TOKEN}"), QStringLiteral("tenant ") + secret });
+    QPointer<ResendDialog> dialog = ResendDialog::forEndpoint(context(), e);
+    auto *headers = child<HeadersTable>(dialog, "headers");
+    int tenant = -1;
+    int trace = -1;
+    for (int row = 0; row < headers->table()->rowCount(); ++row) {
+        const QString name = headers->table()->item(row, 0)->text();
+        if (name == QLatin1StringView("X-Tenant-Auth"))
+            tenant = row;
+        else if (name == QLatin1StringView("X-Trace"))
+            trace = row;
+    }
+    QVERIFY(tenant >= 0 && trace >= 0);
+    QCOMPARE(headers->shownValue(tenant), HeadersTable::mask());
+    QCOMPARE(headers->shownValue(trace), QStringLiteral("plain-value"));
+    const QString curl = dialog->curl();
+    QVERIFY2(!curl.contains(secret), qPrintable(curl));
+    QVERIFY2(curl.contains(QLatin1StringView("X-Trace: plain-value")), qPrintable(curl));
+    dialog->close();
+    QTRY_VERIFY(dialog.isNull());
 }
 
 void TestResendDialog::bodyIndicatorShowsWhereJsonBreaks()
