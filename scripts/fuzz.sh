@@ -36,7 +36,10 @@ case "$mode" in
   list) printf '%s\n' "${targets_all[@]}"; exit 0 ;;
   *) usage ;;
 esac
-[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "fuzz.sh: SECONDS must be a positive number" >&2; exit 64; }
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
+  echo "fuzz.sh: SECONDS must be a positive number" >&2
+  exit 64
+fi
 for t in "${targets[@]}"; do
   [[ " ${targets_all[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target '$t' (scripts/fuzz.sh list)" >&2; exit 64; }
 done
@@ -54,6 +57,7 @@ findings_dir=$build_dir/findings
 mkdir -p "$findings_dir"
 work_root=$(mktemp -d "${TMPDIR:-/tmp}/servewatch-fuzz.XXXXXX")
 keep=${FUZZ_KEEP:-0}
+# shellcheck disable=SC2317 # called through the trap
 cleanup() { [ "$keep" = 1 ] || rm -rf "$work_root"; }
 trap cleanup EXIT
 
