@@ -11,8 +11,36 @@
 
 namespace sw::cli {
 
+namespace {
+
+// Without a display QApplication aborts with a message about platform plugins: say what is
+// wrong instead, before it starts. A platform chosen explicitly (QT_QPA_PLATFORM, -platform)
+// is left to Qt.
+bool hasDisplay(int argc, char **argv)
+{
+    for (const char *name : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" }) {
+        if (!qEnvironmentVariableIsEmpty(name))
+            return true;
+    }
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "-platform") == 0 || qstrcmp(argv[i], "--platform") == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int runDashboard(int argc, char **argv)
 {
+    if (!hasDisplay(argc, argv)) {
+        QTextStream(stderr)
+            << "servewatch: the dashboard needs a display, and neither DISPLAY nor "
+               "WAYLAND_DISPLAY is set.\nWithout one, use a command: 'servewatch run' watches "
+               "the endpoints headless, 'servewatch probe URL' checks one (see 'servewatch "
+               "--help').\n";
+        return ExitUsage;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ServeWatch"));
     QApplication::setOrganizationName(QStringLiteral("ServeWatch"));

@@ -46,6 +46,7 @@ private slots:
     void commandLine();
     void badReloadKeepsRunningConfigAndFile();
     void badConfigWritesNoHistory();
+    void dashboardWithoutDisplay();
 
 private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -234,6 +235,8 @@ void TestBadInput::commandLine_data()
             "ftp://x/",
             "intervall",
             "invalid: 3 errors" });
+    // the dashboard (run offscreen here)
+    row("dashboard: unknown option", { "--bogus" }, ExitUsage, { "bogus", "servewatch --help" });
     // servewatch demo-server
     row("demo-server: port", { "demo-server", "--port", "99999" }, ExitUsage, { "99999" });
     row("demo-server: scenario", { "demo-server", "--scenario", "nope" }, ExitUsage, { "nope" });
@@ -328,6 +331,25 @@ void TestBadInput::badConfigWritesNoHistory()
     QVERIFY(p.waitForFinished(15000));
     QCOMPARE(p.exitCode(), int(ExitConfigError));
     QVERIFY(!QFileInfo::exists(db));
+}
+
+// No display and no platform chosen: a message that says so and names the headless commands,
+// not Qt's abort about platform plugins.
+void TestBadInput::dashboardWithoutDisplay()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+        env.remove(QString::fromLatin1(name));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(binary(), { QStringLiteral("--demo") });
+    QVERIFY(p.waitForStarted(5000));
+    QVERIFY(p.waitForFinished(15000));
+    const QString said = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), int(ExitUsage));
+    QVERIFY2(said.contains(QLatin1StringView("needs a display")), qPrintable(said));
+    QVERIFY2(said.contains(QLatin1StringView("servewatch run")), qPrintable(said));
 }
 
 QTEST_GUILESS_MAIN(TestBadInput)
