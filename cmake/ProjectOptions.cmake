@@ -21,6 +21,6 @@ target_compile_definitions(servewatch_options INTERFACE
 )
 
 if(SERVEWATCH_SANITIZE)
-    target_compile_options(servewatch_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-    target_link_options(servewatch_options INTERFACE -fsanitize=address,undefined)
+    target_compile_options(servewatch_options INTERFACE -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow)
+    target_link_options(servewatch_options INTERFACE -fsanitize=address,undefined,float-cast-overflow)
 endif()
