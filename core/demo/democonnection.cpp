@@ -66,16 +66,16 @@ void DemoConnection::onReadyRead()
         return; // after the request: read only to notice when the peer goes
 
     switch (m_parser.feed(data)) {
-    case DemoRequestParser::State::NeedMore:
+    case HttpRequestParser::State::NeedMore:
         return;
-    case DemoRequestParser::State::Failed:
+    case HttpRequestParser::State::Failed:
         m_phase = Phase::Answering;
         m_timer.stop();
         qCInfo(lcDemo).noquote() << "bad request from" << m_peer << "->" << m_parser.errorStatus()
                                  << m_parser.errorMessage();
         execute(demoErrorReply(m_parser.errorStatus(), m_parser.errorMessage()));
         return;
-    case DemoRequestParser::State::Complete:
+    case HttpRequestParser::State::Complete:
         break;
     }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "demorequest.h"
 #include "demoresponder.h"
+#include "http/httprequestparser.h"
 
 #include <QAbstractSocket>
 #include <QObject>
@@ -22,7 +22,7 @@ class DemoConnection final : public QObject
     Q_OBJECT
 public:
     struct Hooks {
-        std::function<DemoReply(const DemoRequest &)> respond;
+        std::function<DemoReply(const HttpRequest &)> respond;
         std::function<void(qint64)> buffered; // bytes queued in the socket after each write
         std::function<void(DemoConnection *)> finished;
     };
@@ -62,7 +62,7 @@ private:
 
     QTcpSocket *m_socket;
     Hooks m_hooks;
-    DemoRequestParser m_parser;
+    HttpRequestParser m_parser;
     DemoReply m_reply;
     Phase m_phase = Phase::Reading;
     qsizetype m_dripPos = 0;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demorequest.h"
+#include "http/httprequestparser.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -23,7 +23,7 @@ struct DemoResponse {
     QByteArray reason; // empty: the standard reason phrase
     QByteArray contentType; // empty: no Content-Type header
     QByteArray body;
-    DemoHeaders extraHeaders;
+    HttpHeaderList extraHeaders;
     QByteArray server = demoServerName(); // empty: no Server header
     bool lowercaseNames = false; // Envoy writes header names in lower case
     // The body is already chunk-encoded (demoChunkedBody): the head says "Transfer-Encoding:

@@ -19,12 +19,12 @@ QJsonArray pair(double a, double b)
     return QJsonArray { a, b };
 }
 
-QJsonObject requestObject(const DemoRequest &request)
+QJsonObject requestObject(const HttpRequest &request)
 {
     return QJsonDocument::fromJson(request.body).object();
 }
 
-QString requestedModel(const DemoRequest &request, const QString &fallback)
+QString requestedModel(const HttpRequest &request, const QString &fallback)
 {
     const QJsonValue model = requestObject(request).value(L("model"));
     return model.isString() && !model.toString().isEmpty() ? model.toString() : fallback;
@@ -168,7 +168,7 @@ QJsonObject demoV2Metadata(const QString &model)
         { L("outputs"), QJsonArray { tensor(L("OUTPUT0"), 2) } } };
 }
 
-DemoResponse demoV2Infer(const DemoRequest &request, const QString &model)
+DemoResponse demoV2Infer(const HttpRequest &request, const QString &model)
 {
     const QJsonObject body = requestObject(request);
     if (body.contains(L("inputs"))) {
@@ -199,7 +199,7 @@ QJsonObject demoModelStatus(const QString &model)
         { L("model_version_status"), QJsonArray { version } } };
 }
 
-DemoResponse demoCompletion(const DemoRequest &request, const QString &model, bool chat)
+DemoResponse demoCompletion(const HttpRequest &request, const QString &model, bool chat)
 {
     const QString answeredModel = requestedModel(request, model);
     if (requestObject(request).value(L("stream")).toBool()) {
@@ -241,7 +241,7 @@ DemoResponse demoCompletion(const DemoRequest &request, const QString &model, bo
         });
 }
 
-DemoResponse demoTgiGenerate(const DemoRequest &request)
+DemoResponse demoTgiGenerate(const HttpRequest &request)
 {
     if (!requestObject(request).value(L("inputs")).isString()) {
         return demoJsonResponse(422,
@@ -279,7 +279,7 @@ QJsonObject demoOllamaTags(const QString &model)
     return QJsonObject { { L("models"), QJsonArray { entry } } };
 }
 
-DemoResponse demoOllamaGenerate(const DemoRequest &request, const QString &model)
+DemoResponse demoOllamaGenerate(const HttpRequest &request, const QString &model)
 {
     const QJsonObject body = requestObject(request);
     const QString answeredModel = requestedModel(request, model);
@@ -306,7 +306,7 @@ DemoResponse demoOllamaGenerate(const DemoRequest &request, const QString &model
     return response;
 }
 
-DemoResponse demoMlflowInvocations(const DemoRequest &request)
+DemoResponse demoMlflowInvocations(const HttpRequest &request)
 {
     QByteArray type = request.header("Content-Type").toLower();
     const qsizetype semicolon = type.indexOf(';');

@@ -14,7 +14,7 @@ using Kind = DemoScenarioKind;
 
 constexpr qsizetype StreamPiece = qsizetype(64) * 1024;
 
-DemoReply send(const DemoResponse &response, const DemoRequest &request)
+DemoReply send(const DemoResponse &response, const HttpRequest &request)
 {
     DemoReply reply;
     reply.bytes = response.toBytes(request.method == "HEAD");
@@ -77,7 +77,7 @@ DemoReply redirect(const QByteArray &location)
     return reply;
 }
 
-QByteArray sameTarget(const DemoRequest &request)
+QByteArray sameTarget(const HttpRequest &request)
 {
     return request.target.startsWith('/') ? request.target
                                           : QUrl::toPercentEncoding(request.path, "/");
@@ -158,7 +158,7 @@ DemoReply bytesReply(const QByteArray &bytes, DemoReply::End end = DemoReply::En
     return reply;
 }
 
-DemoReply okReply(const DemoRequest &request, const DemoResponderContext &context)
+DemoReply okReply(const HttpRequest &request, const DemoResponderContext &context)
 {
     return send(demoOkResponse(request, context.modelName), request);
 }
@@ -166,7 +166,7 @@ DemoReply okReply(const DemoRequest &request, const DemoResponderContext &contex
 } // namespace
 
 DemoReply demoReply(
-    const DemoScenario &scenario, const DemoRequest &request, const DemoResponderContext &context)
+    const DemoScenario &scenario, const HttpRequest &request, const DemoResponderContext &context)
 {
     const QString model = demoModelOf(request, context.modelName);
     switch (scenario.kind) {

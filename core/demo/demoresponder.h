@@ -1,7 +1,7 @@
 #pragma once
 
-#include "demorequest.h"
 #include "demoscenario.h"
+#include "http/httprequestparser.h"
 
 #include <QByteArray>
 #include <QString>
@@ -36,7 +36,7 @@ struct DemoResponderContext {
 
 // The reply to a model request (anything but the control routes) under a scenario.
 DemoReply demoReply(
-    const DemoScenario &scenario, const DemoRequest &request, const DemoResponderContext &context);
+    const DemoScenario &scenario, const HttpRequest &request, const DemoResponderContext &context);
 
 // The reply to a request that could not be parsed: a JSON error, then a lingering close.
 DemoReply demoErrorReply(int status, const QString &message);

@@ -130,13 +130,13 @@ DemoRouteMatch demoMatchRoute(QStringView path)
     return {};
 }
 
-QString demoModelOf(const DemoRequest &request, const QString &configuredModel)
+QString demoModelOf(const HttpRequest &request, const QString &configuredModel)
 {
     const DemoRouteMatch match = demoMatchRoute(request.path);
     return match.model.isEmpty() ? configuredModel : match.model;
 }
 
-DemoResponse demoOkResponse(const DemoRequest &request, const QString &configuredModel)
+DemoResponse demoOkResponse(const HttpRequest &request, const QString &configuredModel)
 {
     const DemoRouteMatch match = demoMatchRoute(request.path);
     if (match.route == DemoRoute::Unknown) {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "demohttp.h"
-#include "demorequest.h"
+#include "http/httprequestparser.h"
 
 #include <QString>
 
@@ -42,10 +42,10 @@ struct DemoRouteMatch {
 DemoRouteMatch demoMatchRoute(QStringView path);
 
 // The model a request is about: the one named in its path, else the configured one.
-QString demoModelOf(const DemoRequest &request, const QString &configuredModel);
+QString demoModelOf(const HttpRequest &request, const QString &configuredModel);
 
 // The answer of a healthy server: 200 on known routes; 404 for unknown paths and 405 for a
 // method a route does not take. Any model name is accepted (model_not_found rejects them).
-DemoResponse demoOkResponse(const DemoRequest &request, const QString &configuredModel);
+DemoResponse demoOkResponse(const HttpRequest &request, const QString &configuredModel);
 
 } // namespace sw

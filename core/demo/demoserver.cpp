@@ -2,10 +2,10 @@
 
 #include "democonnection.h"
 #include "demohttp.h"
-#include "demorequest.h"
 #include "demoresponder.h"
 #include "demoscenario.h"
 #include "demounreadpool.h"
+#include "http/httprequestparser.h"
 #include "logging.h"
 
 #include <QJsonArray>
@@ -66,8 +66,8 @@ struct DemoServer::Private {
     void acceptPending();
     void adopt(QTcpSocket *socket);
     void connectionFinished(DemoConnection *connection);
-    DemoReply respond(const DemoRequest &request);
-    DemoReply control(const DemoRequest &request);
+    DemoReply respond(const HttpRequest &request);
+    DemoReply control(const HttpRequest &request);
     QJsonObject state() const;
 
     DemoServer *q;
@@ -93,7 +93,7 @@ void DemoServer::Private::acceptPending()
 void DemoServer::Private::adopt(QTcpSocket *socket)
 {
     DemoConnection::Hooks hooks;
-    hooks.respond = [this](const DemoRequest &request) {
+    hooks.respond = [this](const HttpRequest &request) {
         return respond(request);
     };
     hooks.buffered = [this](qint64 bytes) {
@@ -113,7 +113,7 @@ void DemoServer::Private::connectionFinished(DemoConnection *connection)
     connection->deleteLater();
 }
 
-DemoReply DemoServer::Private::respond(const DemoRequest &request)
+DemoReply DemoServer::Private::respond(const HttpRequest &request)
 {
     if (request.path.startsWith(ControlPrefix))
         return control(request);
@@ -136,7 +136,7 @@ QJsonObject DemoServer::Private::state() const
     return QJsonObject { { L("scenario"), scenario.spec() }, { L("requests"), requestCount } };
 }
 
-DemoReply DemoServer::Private::control(const DemoRequest &request)
+DemoReply DemoServer::Private::control(const HttpRequest &request)
 {
     const bool head = request.method == "HEAD";
     if (request.path == L("/__servewatch/scenarios")) {

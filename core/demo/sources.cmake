@@ -3,7 +3,6 @@ target_sources(servewatch_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/demoserver.cpp ${CMAKE_CURRENT_LIST_DIR}/demoserver.h
     ${CMAKE_CURRENT_LIST_DIR}/democonnection.cpp ${CMAKE_CURRENT_LIST_DIR}/democonnection.h
     ${CMAKE_CURRENT_LIST_DIR}/demohttp.cpp ${CMAKE_CURRENT_LIST_DIR}/demohttp.h
-    ${CMAKE_CURRENT_LIST_DIR}/demorequest.cpp ${CMAKE_CURRENT_LIST_DIR}/demorequest.h
     ${CMAKE_CURRENT_LIST_DIR}/demoresponder.cpp ${CMAKE_CURRENT_LIST_DIR}/demoresponder.h
     ${CMAKE_CURRENT_LIST_DIR}/demoroutes.cpp ${CMAKE_CURRENT_LIST_DIR}/demoroutes.h
     ${CMAKE_CURRENT_LIST_DIR}/demopayloads.cpp ${CMAKE_CURRENT_LIST_DIR}/demopayloads.h

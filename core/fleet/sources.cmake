@@ -1,5 +1,4 @@
 target_sources(servewatch_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/remoteendpoint.cpp ${CMAKE_CURRENT_LIST_DIR}/remoteendpoint.h
-    ${CMAKE_CURRENT_LIST_DIR}/fleetsource.h
     ${CMAKE_CURRENT_LIST_DIR}/remotediagnosis.h
 )

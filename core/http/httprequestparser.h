@@ -9,15 +9,15 @@
 
 namespace sw {
 
-using DemoHeaders = QList<std::pair<QByteArray, QByteArray>>;
+using HttpHeaderList = QList<std::pair<QByteArray, QByteArray>>;
 
-// One HTTP/1.x request as the demo server received it.
-struct DemoRequest {
+// One HTTP/1.x request as a server received it (the demo server, the agent's /metrics).
+struct HttpRequest {
     QByteArray method;
     QByteArray target; // as sent: "/v1/models/m:predict?x=1"
     QString path; // percent-decoded path, no query
     QString query; // the raw query after '?', empty when none
-    DemoHeaders headers;
+    HttpHeaderList headers;
     QByteArray body;
 
     QByteArray header(QByteArrayView name) const; // first value, empty when absent
@@ -25,9 +25,9 @@ struct DemoRequest {
 };
 
 // A minimal incremental request parser: request line, headers, Content-Length body. Bounded:
-// the header section may be MaxHeaderBytes, the body MaxBodyBytes; anything bigger fails with
+// the header section may be maxHeaderBytes, the body maxBodyBytes; anything bigger fails with
 // 431 or 413. Chunked request bodies are refused with 501.
-class DemoRequestParser
+class HttpRequestParser
 {
 public:
     enum class State : quint8 { NeedMore, Complete, Failed };
@@ -35,10 +35,20 @@ public:
     static constexpr qsizetype MaxHeaderBytes = qsizetype(64) * 1024;
     static constexpr qsizetype MaxBodyBytes = qsizetype(1024) * 1024;
 
+    explicit HttpRequestParser(
+        qsizetype maxHeaderBytes = MaxHeaderBytes, qsizetype maxBodyBytes = MaxBodyBytes)
+        : m_maxHeaderBytes(maxHeaderBytes)
+        , m_maxBodyBytes(maxBodyBytes)
+    { }
+
     State feed(QByteArrayView data);
+    // After Complete: the bytes that followed the request (a pipelined next request), and a
+    // fresh start for the next request on the same connection.
+    QByteArray takeRemainder() { return std::exchange(m_remainder, {}); }
+    void reset();
     State state() const { return m_state; }
 
-    const DemoRequest &request() const { return m_request; }
+    const HttpRequest &request() const { return m_request; }
 
     // Set when state() is Failed: the status to answer with, and why.
     int errorStatus() const { return m_errorStatus; }
@@ -48,12 +58,15 @@ private:
     State fail(int status, const QString &message);
     State parseHead(qsizetype headEnd);
 
+    qsizetype m_maxHeaderBytes;
+    qsizetype m_maxBodyBytes;
+    QByteArray m_remainder;
     State m_state = State::NeedMore;
     QByteArray m_buffer;
     qsizetype m_scanFrom = 0;
     qsizetype m_bodyStart = -1;
     qsizetype m_contentLength = 0;
-    DemoRequest m_request;
+    HttpRequest m_request;
     int m_errorStatus = 0;
     QString m_errorMessage;
 };

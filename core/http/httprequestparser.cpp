@@ -1,4 +1,4 @@
-#include "demorequest.h"
+#include "http/httprequestparser.h"
 
 #include <QUrl>
 #include <QUrlQuery>
@@ -45,7 +45,7 @@ qsizetype findHeadEnd(const QByteArray &buffer, qsizetype from, qsizetype *headE
 
 } // namespace
 
-QByteArray DemoRequest::header(QByteArrayView name) const
+QByteArray HttpRequest::header(QByteArrayView name) const
 {
     for (const auto &[n, v] : headers) {
         if (QByteArrayView(n).compare(name, Qt::CaseInsensitive) == 0)
@@ -54,7 +54,7 @@ QByteArray DemoRequest::header(QByteArrayView name) const
     return {};
 }
 
-QString DemoRequest::queryItem(const QString &key) const
+QString HttpRequest::queryItem(const QString &key) const
 {
     const QUrlQuery q(query);
     if (!q.hasQueryItem(key))
@@ -62,7 +62,19 @@ QString DemoRequest::queryItem(const QString &key) const
     return q.queryItemValue(key, QUrl::FullyDecoded);
 }
 
-DemoRequestParser::State DemoRequestParser::fail(int status, const QString &message)
+void HttpRequestParser::reset()
+{
+    m_state = State::NeedMore;
+    m_buffer.clear();
+    m_scanFrom = 0;
+    m_bodyStart = -1;
+    m_contentLength = 0;
+    m_request = {};
+    m_errorStatus = 0;
+    m_errorMessage.clear();
+}
+
+HttpRequestParser::State HttpRequestParser::fail(int status, const QString &message)
 {
     m_state = State::Failed;
     m_errorStatus = status;
@@ -71,7 +83,7 @@ DemoRequestParser::State DemoRequestParser::fail(int status, const QString &mess
     return m_state;
 }
 
-DemoRequestParser::State DemoRequestParser::feed(QByteArrayView data)
+HttpRequestParser::State HttpRequestParser::feed(QByteArrayView data)
 {
     if (m_state != State::NeedMore)
         return m_state;
@@ -90,18 +102,18 @@ DemoRequestParser::State DemoRequestParser::feed(QByteArrayView data)
         qsizetype headEnd = -1;
         const qsizetype bodyStart = findHeadEnd(m_buffer, m_scanFrom, &headEnd);
         if (bodyStart < 0) {
-            if (m_buffer.size() > MaxHeaderBytes) {
+            if (m_buffer.size() > m_maxHeaderBytes) {
                 return fail(431,
                     QStringLiteral("request header section is larger than %1 bytes")
-                        .arg(MaxHeaderBytes));
+                        .arg(m_maxHeaderBytes));
             }
             m_scanFrom = qMax<qsizetype>(0, m_buffer.size() - 3);
             return m_state;
         }
-        if (bodyStart > MaxHeaderBytes) {
+        if (bodyStart > m_maxHeaderBytes) {
             return fail(431,
                 QStringLiteral("request header section is larger than %1 bytes")
-                    .arg(MaxHeaderBytes));
+                    .arg(m_maxHeaderBytes));
         }
         if (parseHead(headEnd) == State::Failed)
             return m_state;
@@ -111,12 +123,13 @@ DemoRequestParser::State DemoRequestParser::feed(QByteArrayView data)
     if (m_buffer.size() - m_bodyStart < m_contentLength)
         return m_state;
     m_request.body = m_buffer.mid(m_bodyStart, m_contentLength);
+    m_remainder = m_buffer.mid(m_bodyStart + m_contentLength);
     m_buffer.clear();
     m_state = State::Complete;
     return m_state;
 }
 
-DemoRequestParser::State DemoRequestParser::parseHead(qsizetype headEnd)
+HttpRequestParser::State HttpRequestParser::parseHead(qsizetype headEnd)
 {
     const QByteArray head = m_buffer.left(headEnd);
     QList<QByteArray> lines = head.split('\n');
@@ -178,11 +191,11 @@ DemoRequestParser::State DemoRequestParser::parseHead(qsizetype headEnd)
         const qint64 length = ok ? value.toLongLong(&ok) : -1;
         if (!ok || (haveLength && length != m_contentLength))
             return fail(400, QStringLiteral("invalid Content-Length"));
-        if (length > MaxBodyBytes) {
+        if (length > m_maxBodyBytes) {
             return fail(413,
                 QStringLiteral("request body of %1 bytes is larger than %2 bytes")
                     .arg(length)
-                    .arg(MaxBodyBytes));
+                    .arg(m_maxBodyBytes));
         }
         m_contentLength = qsizetype(length);
         haveLength = true;
