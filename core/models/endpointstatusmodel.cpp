@@ -117,8 +117,13 @@ Qt::ItemFlags EndpointStatusModel::flags(const QModelIndex &index) const
 
 QModelIndex EndpointStatusModel::endpointIndex(const QString &id, int column) const
 {
-    const auto it = m_endpoints.constFind(id);
-    return it == m_endpoints.cend() ? QModelIndex() : indexOf(it.value().get(), column);
+    auto it = m_endpoints.constFind(id);
+    if (it == m_endpoints.cend()) {
+        it = m_remoteEndpoints.constFind(id);
+        if (it == m_remoteEndpoints.cend())
+            return {};
+    }
+    return indexOf(it.value().get(), column);
 }
 
 QModelIndex EndpointStatusModel::serviceIndex(const QString &service, int column) const
@@ -138,6 +143,8 @@ QStringList EndpointStatusModel::endpointIds() const
     QStringList out;
     out.reserve(m_endpoints.size());
     for (const Item *top : m_top) {
+        if (top->remote)
+            continue;
         if (!top->isGroup)
             out.append(top->key);
         for (const Item *child : top->children)
@@ -150,7 +157,7 @@ QStringList EndpointStatusModel::services() const
 {
     QStringList out;
     for (const Item *top : m_top) {
-        if (top->isGroup)
+        if (top->isGroup && !top->remote)
             out.append(top->key);
     }
     return out;
@@ -327,14 +334,14 @@ void EndpointStatusModel::syncStructure()
         }
     }
 
-    // 3. Services left over (emptied by the moves above).
-    if (m_top.size() > target.size()) {
-        beginRemoveRows(QModelIndex(), int(target.size()), int(m_top.size()) - 1);
+    // 3. Services left over (emptied by the moves above), before the remote sources' groups.
+    const int localEnd = int(m_top.size() - m_remoteGroups.size());
+    if (localEnd > target.size()) {
+        beginRemoveRows(QModelIndex(), int(target.size()), localEnd - 1);
         QList<std::shared_ptr<Item>> keep;
-        while (m_top.size() > target.size()) {
-            Item *gone = m_top.takeLast();
-            keep.append(m_groups.take(gone->key));
-        }
+        for (int row = localEnd - 1; row >= int(target.size()); --row)
+            keep.append(m_groups.take(m_top.takeAt(row)->key));
+        renumber(m_top, int(target.size()));
         endRemoveRows();
     }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "failureclass.h"
+#include "fleet/remoteendpoint.h"
 #include "models/modelroles.h"
 #include "monitor/endpointstate.h"
 
@@ -66,8 +67,27 @@ public:
     QStringList services() const;
     QStringList tags() const; // every endpoint tag, sorted
     int endpointCount() const { return int(m_endpoints.size()); }
-    // Endpoints per state (index: int(EndpointState)), as of the last flush.
+    // Local endpoints per state (index: int(EndpointState)), as of the last flush.
     std::array<int, EndpointStateCount> stateCounts() const { return m_counts; }
+
+    // Endpoints probed by remote agents, from a fleet source (core/fleet/fleetsource.h): one
+    // top-level group per source, after the local rows, with its endpoints as children (sorted by
+    // endpoint id). Their ids are remoteId(sourceId, endpointId), which never collide with local
+    // ids. Rows are inserted, moved, removed and updated incrementally, at once (no coalescing:
+    // a source answers every few seconds at most).
+    void setRemoteEndpoints(
+        const QString &sourceId, const QString &sourceName, const QList<RemoteEndpoint> &endpoints);
+    // The source does not answer: its rows keep their last known state, marked stale.
+    void setRemoteStale(const QString &sourceId, bool stale);
+    void removeRemoteSource(const QString &sourceId);
+    QStringList remoteSources() const; // source ids, in row order
+    QModelIndex remoteSourceIndex(const QString &sourceId, int column = 0) const;
+    // What the source last reported for a remote id; nullptr for other ids.
+    const RemoteEndpoint *remoteEndpoint(const QString &id) const;
+    int remoteEndpointCount() const { return int(m_remoteEndpoints.size()); }
+    std::array<int, EndpointStateCount> remoteStateCounts() const;
+    static QString remoteId(const QString &sourceId, const QString &endpointId);
+    static bool isRemoteId(const QString &id);
 
     // Coalescing of live updates: changes wait at most this long (default 250 ms).
     void setFlushInterval(int ms);
@@ -116,12 +136,17 @@ private:
     bool computeUptime(Item &it);
     void emitChanged(const QList<std::pair<Item *, std::pair<int, int>>> &changes);
     void recount();
+    QVariant remoteData(const Item &it, int column, int role) const;
+    void updateRemoteGroup(Item &group);
+    static bool fillRemote(Item &it, const RemoteEndpoint &e);
 
     Monitor &m_monitor;
     QPointer<HistoryStore> m_history;
     QHash<QString, std::shared_ptr<Item>> m_endpoints; // by endpoint id
     QHash<QString, std::shared_ptr<Item>> m_groups; // by service
-    QList<Item *> m_top;
+    QList<Item *> m_top; // local rows first, then one group per remote source
+    QHash<QString, std::shared_ptr<Item>> m_remoteEndpoints; // by remote id
+    QHash<QString, std::shared_ptr<Item>> m_remoteGroups; // by source id
     QSet<QString> m_dirty; // endpoint ids
     QSet<QString> m_dirtyGroups;
     mutable QList<QString> m_uptimeQueue; // endpoint ids asked for, stale

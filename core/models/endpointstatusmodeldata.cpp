@@ -66,7 +66,7 @@ void EndpointStatusModel::requestUptime(const Item &it) const
 void EndpointStatusModel::enqueueUptime(const Item &it) const
 {
     auto &item = const_cast<Item &>(it);
-    if (!m_history || item.uptimeQueued
+    if (!m_history || item.remote || item.uptimeQueued
         || (item.uptimeGeneration == m_uptimeGeneration && item.seeded))
         return;
     item.uptimeQueued = true;
@@ -193,6 +193,14 @@ QHash<int, QByteArray> EndpointStatusModel::roleNames() const
     names.insert(EndpointRole::Acknowledged, QByteArrayLiteral("acknowledged"));
     names.insert(EndpointRole::Insecure, QByteArrayLiteral("insecure"));
     names.insert(EndpointRole::SortKey, QByteArrayLiteral("sortKey"));
+    names.insert(EndpointRole::Origin, QByteArrayLiteral("origin"));
+    names.insert(EndpointRole::SourceId, QByteArrayLiteral("sourceId"));
+    names.insert(EndpointRole::Agents, QByteArrayLiteral("agents"));
+    names.insert(EndpointRole::AgentsDown, QByteArrayLiteral("agentsDown"));
+    names.insert(EndpointRole::AgentsTotal, QByteArrayLiteral("agentsTotal"));
+    names.insert(EndpointRole::Stale, QByteArrayLiteral("stale"));
+    names.insert(EndpointRole::LocationsDown, QByteArrayLiteral("locationsDown"));
+    names.insert(EndpointRole::Locations, QByteArrayLiteral("locations"));
     return names;
 }
 
@@ -201,6 +209,18 @@ QVariant EndpointStatusModel::data(const QModelIndex &index, int role) const
     const Item *item = itemOf(index);
     if (!item)
         return {};
+    if (item->remote)
+        return remoteData(*item, index.column(), role);
+    switch (role) {
+    case EndpointRole::Origin:
+        return QStringLiteral("local");
+    case EndpointRole::SourceId:
+        return QString();
+    case EndpointRole::Stale:
+        return false;
+    default:
+        break;
+    }
     return item->isGroup ? groupData(*item, index.column(), role)
                          : endpointData(*item, index.column(), role);
 }

@@ -2,6 +2,7 @@
 
 // The rows of EndpointStatusModel; shared by its .cpp files only.
 
+#include "fleet/remoteendpoint.h"
 #include "history/proberecord.h"
 #include "models/endpointstatusmodel.h"
 
@@ -69,6 +70,11 @@ struct EndpointStatusModel::Item {
     QVariantList sparkline; // oldest first, NaN = failure
     QDateTime firstLiveAt; // the oldest probe seen live (history seeds what came before)
     QList<endpointmodel::Sample> pending; // probes since the last flush
+
+    // Remote rows (a fleet source's group and its endpoints).
+    bool remote = false;
+    bool stale = false;
+    RemoteEndpoint remoteData; // endpoints only: what the source reported
 
     // History.
     std::optional<double> uptime24;

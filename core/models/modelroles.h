@@ -43,6 +43,15 @@ enum Role {
     Acknowledged, // bool: an acknowledgement holds
     Insecure, // bool: TLS verification is off for this endpoint
     SortKey, // a value to sort the column by (state severity, ms, ...)
+    // Endpoints probed by remote agents (a Prometheus source, core/fleet).
+    Origin, // QString: "local" or "remote"
+    SourceId, // QString: the fleet source of a remote row ("" for local rows)
+    Agents, // QStringList "agent@location" of a remote endpoint (every agent that sees it)
+    AgentsDown, // int: agents that see it down or flapping
+    AgentsTotal, // int: agents that report it
+    Stale, // bool: the source does not answer; the row shows its last known state
+    LocationsDown, // QStringList: distinct locations where it is down
+    Locations, // QStringList: distinct locations that report it
 };
 }
 
