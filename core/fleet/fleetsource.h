@@ -11,9 +11,12 @@
 
 #include <functional>
 
+class QTimer;
+
 namespace sw {
 
 class PrometheusClient;
+struct PromResult;
 
 // One configured Prometheus server that scrapes ServeWatch agents.
 struct FleetSourceConfig {
@@ -50,6 +53,9 @@ class FleetSource : public QObject
 {
     Q_OBJECT
 public:
+    // An answer slower than this makes the health Slow.
+    static constexpr qint64 SlowMs = 2000;
+
     explicit FleetSource(FleetSourceConfig config, QObject *parent = nullptr);
     ~FleetSource() override;
 
@@ -80,10 +86,16 @@ signals:
     void healthChanged(const FleetSourceHealth &health);
 
 private:
+    void onSnapshot(const PromResult &result, quint64 generation);
+    void setHealth(FleetHealth health, const QString &error, const QDateTime &now);
+
     FleetSourceConfig m_config;
     PrometheusClient *m_client = nullptr;
+    QTimer *m_timer = nullptr;
     QList<RemoteEndpoint> m_snapshot;
     FleetSourceHealth m_health;
+    quint64 m_generation = 0; // answers of an older generation (before stop()) are dropped
+    bool m_inFlight = false;
 };
 
 } // namespace sw
