@@ -1,44 +1,16 @@
 #include "agentstats.h"
 
 #include "history/historystore.h"
+#include "metrics/processstats.h"
 #include "monitor/monitor.h"
 #include "monitor/scheduler.h"
 #include "probe/probeengine.h"
 
 #include <QAbstractEventDispatcher>
-#include <QFile>
-
-#include <dirent.h>
 
 namespace sw::cli {
 
 namespace {
-
-int openFileDescriptors()
-{
-    DIR *dir = ::opendir("/proc/self/fd");
-    if (!dir)
-        return -1;
-    int n = 0;
-    while (const dirent *e = ::readdir(dir)) {
-        if (e->d_name[0] != '.')
-            ++n;
-    }
-    ::closedir(dir);
-    return n - 1; // the directory stream's own descriptor
-}
-
-qint64 residentKib()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 // The root and every QObject below it: count, and the timers they registered.
 void countTree(QObject *root, int *objects, int *timers)
@@ -58,8 +30,9 @@ void countTree(QObject *root, int *objects, int *timers)
 AgentStats collectAgentStats(Monitor &monitor, ProbeEngine &engine, const HistoryStore *history)
 {
     AgentStats s;
-    s.fds = openFileDescriptors();
-    s.rssKib = residentKib();
+    const ProcessStats process = ProcessStats::current();
+    s.fds = process.openFds;
+    s.rssKib = process.residentBytes < 0 ? -1 : process.residentBytes / 1024;
     countTree(&monitor, &s.objects, &s.timers);
     countTree(&engine, &s.objects, &s.timers);
     s.inFlight = monitor.probesInFlight();

@@ -6,6 +6,9 @@
 #include "config/configwatcher.h"
 #include "diagnosis/knowledgebase.h"
 #include "history/historystore.h"
+#include "metrics/metricscollector.h"
+#include "metrics/metricsserver.h"
+#include "metricsoptions.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitor.h"
 #include "monitor/presetwiring.h"
@@ -112,6 +115,8 @@ int runAgentCommand(const QStringList &arguments)
         QStringLiteral("While the history database cannot be written, try it again every SECONDS "
                        "(default 30)."),
         QStringLiteral("SECONDS"));
+    const MetricsCommandLine metricsOptions;
+    p.addOptions(metricsOptions.options());
     p.addOptions({ help,
         config,
         db,
@@ -166,6 +171,9 @@ int runAgentCommand(const QStringList &arguments)
             return ExitUsage;
         }
     }
+    MetricsSetup metricsSetup;
+    if (const int rc = metricsOptions.read(p, &metricsSetup, err); rc != 0)
+        return rc;
     EventLog log(format == QLatin1String("json"));
 
     // Config: every error, then exit 3; a running agent keeps its config on a bad edit.
@@ -362,6 +370,44 @@ int runAgentCommand(const QStringList &arguments)
     });
 
     monitor.applyConfig(cfg);
+
+    // Prometheus metrics and the blackbox-style /probe, when asked for.
+    std::unique_ptr<MetricsCollector> collector;
+    std::unique_ptr<MetricsServer> metricsServer;
+    if (metricsSetup.enabled) {
+        collector = std::make_unique<MetricsCollector>(
+            monitor, metricsSetup.identity, KnowledgeBase::builtIn());
+        collector->setHistory(history.get());
+        metricsServer = std::make_unique<MetricsServer>(*collector, metricsSetup.server);
+        if (!metricsServer->listen(metricsSetup.address, metricsSetup.port)) {
+            err << "servewatch run: --metrics-listen: cannot listen on " << metricsSetup.listenText
+                << ": " << metricsServer->errorString() << '\n';
+            return ExitConfigError;
+        }
+        const QString where = QStringLiteral("%1:%2").arg(
+            metricsSetup.address.protocol() == QAbstractSocket::IPv6Protocol
+                ? QStringLiteral("[%1]").arg(metricsSetup.address.toString())
+                : metricsSetup.address.toString(),
+            QString::number(metricsServer->serverPort()));
+        log.write(QStringLiteral("metrics_listen"),
+            QStringLiteral("serving %1://%2/metrics as agent %3 (location %4)%5")
+                .arg(metricsSetup.server.tls ? QStringLiteral("https") : QStringLiteral("http"),
+                    where,
+                    metricsSetup.identity.agent,
+                    metricsSetup.identity.location,
+                    metricsSetup.server.bearerToken.isEmpty()
+                        ? QString()
+                        : QStringLiteral(", bearer token required")),
+            QJsonObject { { QStringLiteral("address"), metricsSetup.address.toString() },
+                { QStringLiteral("port"), int(metricsServer->serverPort()) },
+                { QStringLiteral("agent"), metricsSetup.identity.agent },
+                { QStringLiteral("location"), metricsSetup.identity.location } });
+        if (!metricsSetup.address.isLoopback() && metricsSetup.server.bearerToken.isEmpty())
+            log.write(QStringLiteral("metrics_warning"),
+                QStringLiteral("%1 is not a loopback address and no --metrics-token-file is set: "
+                               "anyone who can reach it reads the metrics")
+                    .arg(metricsSetup.address.toString()));
+    }
     int exitCode = 0;
     if (p.isSet(once)) {
         QObject::connect(&monitor, &Monitor::allProbed, &monitor, [&monitor, &exitCode] {

@@ -959,4 +959,24 @@ int KnowledgeBase::entryCount() const
     return int(m_entries.size());
 }
 
+QSet<QString> KnowledgeBase::detailCodes() const
+{
+    QSet<QString> out;
+    for (const Entry &e : m_entries) {
+        if (!e.detail.isEmpty())
+            out.insert(e.detail);
+    }
+    return out;
+}
+
+QSet<QString> KnowledgeBase::causeIds() const
+{
+    QSet<QString> out;
+    for (const Entry &e : m_entries) {
+        for (const Cause &c : e.causes)
+            out.insert(c.id);
+    }
+    return out;
+}
+
 } // namespace sw

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QRegularExpression>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <QStringView>
@@ -50,6 +51,10 @@ public:
     QStringList coverageGaps(const QStringList &detailPairs) const;
 
     int entryCount() const;
+    // Every detail code and every cause id the knowledge holds: closed sets, e.g. for metric
+    // labels that must not take unbounded values.
+    QSet<QString> detailCodes() const;
+    QSet<QString> causeIds() const;
 
     // The evidence fact names a "when" condition may use, as listed in evidence.h. Besides these,
     // "status_NNN" (three digits) and "detail_<code>" are accepted.

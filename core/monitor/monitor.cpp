@@ -417,6 +417,7 @@ void Monitor::probeFinished(const QString &id, Probe *probe)
             job.health = m_health(rt.cfg);
         if (job.health && job.health->url == request.url)
             job.health.reset(); // the failing request was the health check itself
+        emit followUpStarted(id);
         m_followUps->check(job, [this, id, result, request](const FollowUpFindings &f) {
             complete(id, result, request, f.facts, f.lines);
         });
@@ -842,6 +843,21 @@ int Monitor::probesInFlight() const
     for (const auto &rt : std::as_const(m_endpoints))
         n += rt->probe ? 1 : 0;
     return n;
+}
+
+qint64 Monitor::followUpSetsStarted() const
+{
+    return m_followUps->stats().setsStarted;
+}
+
+qint64 Monitor::followUpSharedResults() const
+{
+    return m_followUps->stats().sharedResults;
+}
+
+qint64 Monitor::followUpSkippedBudget() const
+{
+    return m_followUps->stats().skippedBudget;
 }
 
 } // namespace sw

@@ -97,6 +97,11 @@ public:
     bool networkSuspect() const { return m_networkSuspect; }
     int probesInFlight() const;
     Scheduler &scheduler() { return *m_scheduler; }
+    const Scheduler &scheduler() const { return *m_scheduler; }
+    // Follow-up check sets started, results shared between endpoints, sets skipped for budget.
+    qint64 followUpSetsStarted() const;
+    qint64 followUpSharedResults() const;
+    qint64 followUpSkippedBudget() const;
 
 signals:
     void probeCompleted(const ProbeRecord &record, const ProbeReport &report);
@@ -107,6 +112,7 @@ signals:
     void acknowledged(const QString &endpointId, const QString &note, const QDateTime &until);
     void allProbed();
     void configApplied(); // at the end of applyConfig(): endpoints added, removed or changed
+    void followUpStarted(const QString &endpointId); // a failed probe's follow-up checks begin
 
 private:
     struct Runtime;
