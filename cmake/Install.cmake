@@ -60,7 +60,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md
     DESTINATION ${SW_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/
     DESTINATION ${SW_DOCDIR}/docs
-    FILES_MATCHING PATTERN "*.md" PATTERN "*.json" PATTERN "*.png")
+    FILES_MATCHING PATTERN "*.md" PATTERN "*.json" PATTERN "*.png" PATTERN "*.yml")
 
 # --- Debian package -------------------------------------------------------------------------
 set(CPACK_GENERATOR DEB)

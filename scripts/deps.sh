@@ -11,8 +11,10 @@ build_packages=(
 # Tests: fixture certificates (openssl), curl for comparisons, unshare/mount (util-linux, mount)
 # for the DNS and no-network namespaces, ip (iproute2), clang-format and clang-tidy for
 # the lint stages; desktop-file-utils, appstream, dpkg-dev and file check the desktop entry,
-# the metainfo and the .deb (cpack needs file for its shlibdeps).
-test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream dpkg-dev file)
+# the metainfo and the .deb (cpack needs file for its shlibdeps); prometheus (its binary and
+# promtool) and prometheus-alertmanager (amtool) for the fleet tests: only their binaries are
+# started, on 127.0.0.1 with temporary files, never their system services.
+test_packages=(openssl curl util-linux mount iproute2 procps ca-certificates clang-format clang-tidy git gnome-keyring dbus dbus-x11 libsecret-tools desktop-file-utils appstream dpkg-dev file prometheus prometheus-alertmanager)
 # Fuzzing (scripts/fuzz.sh): libFuzzer comes with clang 14's runtime.
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 # Screenshots (scripts/screenshots.sh): a virtual X server, a window manager, a tray host, a
@@ -55,3 +57,17 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian's prometheus packages enable and start their service (Prometheus on 0.0.0.0:9090).
+# The tests need only the binaries: when this script installed them, switch the services off
+# again. An installation that was there before is left alone.
+for p in prometheus prometheus-alertmanager; do
+  case " ${missing[*]} " in
+    *" $p "*)
+      if [ -d /run/systemd/system ]; then
+        "${sudo_cmd[@]}" systemctl disable --now "$p.service" >/dev/null 2>&1 || true
+        echo "deps: $p installed for its binaries; its service is disabled and stopped"
+      fi
+      ;;
+  esac
+done

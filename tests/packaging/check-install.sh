@@ -39,7 +39,11 @@ for f in \
   usr/lib/systemd/user/servewatch.service \
   usr/share/doc/servewatch/README.md \
   usr/share/doc/servewatch/docs/CONFIG.md \
-  usr/share/doc/servewatch/docs/examples/servewatch.json; do
+  usr/share/doc/servewatch/docs/examples/servewatch.json \
+  usr/share/doc/servewatch/docs/fleet/README.md \
+  usr/share/doc/servewatch/docs/fleet/prometheus.yml \
+  usr/share/doc/servewatch/docs/fleet/rules/servewatch.rules.yml \
+  usr/share/doc/servewatch/docs/fleet/alertmanager.yml; do
   [ -f "$root/$f" ] || fail "cmake --install did not install /$f"
 done
 [ -x "$root/usr/bin/servewatch" ] || fail "/usr/bin/servewatch is not executable"
