@@ -16,11 +16,11 @@ namespace {
 constexpr int MinIntervalMs = 10;
 constexpr int DefaultTimeoutMs = 5000;
 
-FleetHealth healthFor(const PromResult &r)
+FleetHealth healthFor(const PromResult &r, qint64 slowMs)
 {
     switch (r.error) {
     case PromErrorKind::None:
-        return r.durationMs > FleetSource::SlowMs ? FleetHealth::Slow : FleetHealth::Ok;
+        return r.durationMs > slowMs ? FleetHealth::Slow : FleetHealth::Ok;
     case PromErrorKind::Unreachable:
         return FleetHealth::Unreachable;
     case PromErrorKind::Unauthorized:
@@ -112,7 +112,9 @@ void FleetSource::onSnapshot(const PromResult &result, quint64 generation)
 
     if (!result.ok()) {
         qCDebug(lcFleet).noquote() << m_config.id << "poll failed:" << result.message;
-        setHealth(healthFor(result), result.message, now); // the last snapshot stays
+        // The last snapshot stays.
+        setHealth(healthFor(result, m_config.slowMs), result.message, now);
+        emit polled();
         return;
     }
     if (result.type != PromResult::Type::Vector) {
@@ -121,6 +123,7 @@ void FleetSource::onSnapshot(const PromResult &result, quint64 generation)
                 .arg(result.type == PromResult::Type::Matrix ? QStringLiteral("matrix")
                                                              : QStringLiteral("scalar")),
             now);
+        emit polled();
         return;
     }
 
@@ -128,17 +131,18 @@ void FleetSource::onSnapshot(const PromResult &result, quint64 generation)
     const bool changed = !sameRemoteContent(m_snapshot, endpoints);
     m_snapshot = std::move(endpoints); // also when unchanged: the sample times move on
     m_health.lastSuccess = now;
-    const FleetHealth health = healthFor(result);
+    const FleetHealth health = healthFor(result, m_config.slowMs);
     setHealth(health,
         health == FleetHealth::Slow ? QStringLiteral("answered in %1 s (slower than %2 s)")
                                           .arg(double(result.durationMs) / 1000.0, 0, 'f', 1)
-                                          .arg(SlowMs / 1000)
+                                          .arg(double(m_config.slowMs) / 1000.0)
                                     : QString(),
         now);
     if (changed) {
         qCDebug(lcFleet) << m_config.id << "snapshot changed:" << m_snapshot.size() << "endpoints";
         emit snapshotChanged();
     }
+    emit polled();
 }
 
 void FleetSource::setHealth(FleetHealth health, const QString &error, const QDateTime &now)

@@ -26,6 +26,7 @@ struct FleetSourceConfig {
     QString secret; // keychain entry holding the bearer token; "" = no token
     int intervalMs = 15000; // how often the current state is polled
     int timeoutMs = 5000; // per HTTP request
+    int slowMs = 2000; // an answer slower than this makes the health Slow
 };
 
 // How the source answers right now.
@@ -53,9 +54,6 @@ class FleetSource : public QObject
 {
     Q_OBJECT
 public:
-    // An answer slower than this makes the health Slow.
-    static constexpr qint64 SlowMs = 2000;
-
     explicit FleetSource(FleetSourceConfig config, QObject *parent = nullptr);
     ~FleetSource() override;
 
@@ -84,6 +82,8 @@ public:
 signals:
     void snapshotChanged();
     void healthChanged(const FleetSourceHealth &health);
+    // After every poll's answer (good or bad) was handled, after the two signals above.
+    void polled();
 
 private:
     void onSnapshot(const PromResult &result, quint64 generation);

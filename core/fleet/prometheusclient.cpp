@@ -12,7 +12,6 @@
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QTimer>
-#include <QUrlQuery>
 
 #include <cmath>
 #include <limits>
@@ -166,10 +165,9 @@ QString PrometheusClient::labelMatcher(const QString &name, const QString &value
 void PrometheusClient::query(
     const QString &expr, const QDateTime &time, QObject *context, Callback done)
 {
-    QUrlQuery params;
-    params.addQueryItem(QStringLiteral("query"), expr);
+    Params params { { QStringLiteral("query"), expr } };
     if (time.isValid())
-        params.addQueryItem(QStringLiteral("time"), secondsText(time));
+        params.append({ QStringLiteral("time"), secondsText(time) });
     send(QStringLiteral("api/v1/query"), params, context, std::move(done));
 }
 
@@ -180,27 +178,28 @@ void PrometheusClient::queryRange(const QString &expr,
     QObject *context,
     Callback done)
 {
-    QUrlQuery params;
-    params.addQueryItem(QStringLiteral("query"), expr);
-    params.addQueryItem(QStringLiteral("start"), secondsText(start));
-    params.addQueryItem(QStringLiteral("end"), secondsText(end));
-    params.addQueryItem(QStringLiteral("step"), QString::number(stepSeconds, 'f', 3));
+    const Params params {
+        { QStringLiteral("query"), expr },
+        { QStringLiteral("start"), secondsText(start) },
+        { QStringLiteral("end"), secondsText(end) },
+        { QStringLiteral("step"), QString::number(stepSeconds, 'f', 3) },
+    };
     send(QStringLiteral("api/v1/query_range"), params, context, std::move(done));
 }
 
 void PrometheusClient::send(
-    const QString &path, const QUrlQuery &params, QObject *context, Callback done)
+    const QString &path, const Params &params, QObject *context, Callback done)
 {
     QUrl url = m_baseUrl;
     QString base = url.path();
     if (!base.endsWith(u'/'))
         base += u'/';
     url.setPath(base + path);
-    // Every parameter fully percent-encoded: QUrlQuery leaves '+' as it is, which the server's
-    // form decoding would read as a space ("a + b" would arrive as "a   b").
+    // Every parameter fully percent-encoded here, not through QUrlQuery: it leaves '+' as it is,
+    // which the server's form decoding reads as a space ("a + b" would arrive as "a   b"), and
+    // takes a '%' in a value for an escape ("%41" would arrive as "A").
     QByteArray encoded;
-    const auto items = params.queryItems(QUrl::FullyDecoded);
-    for (const auto &[key, value] : items) {
+    for (const auto &[key, value] : params) {
         if (!encoded.isEmpty())
             encoded += '&';
         encoded += QUrl::toPercentEncoding(key) + '=' + QUrl::toPercentEncoding(value);

@@ -14,7 +14,6 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
-class QUrlQuery;
 
 namespace sw {
 
@@ -113,7 +112,8 @@ public:
     static PromResult parseAnswer(const QByteArray &body, int httpStatus);
 
 private:
-    void send(const QString &path, const QUrlQuery &params, QObject *context, Callback done);
+    using Params = QList<QPair<QString, QString>>;
+    void send(const QString &path, const Params &params, QObject *context, Callback done);
     void finish(QNetworkReply *reply, qint64 elapsedMs, const Callback &done);
 
     QNetworkAccessManager *m_nam = nullptr;
