@@ -109,14 +109,11 @@ public:
 
     void onReadyRead()
     {
-        if (m_closed)
+        // While a request is being answered the next bytes stay in the socket, whose read buffer
+        // is bounded: a client pipelining without end is slowed down, not buffered here.
+        if (m_closed || m_busy)
             return;
-        const QByteArray data = m_socket->readAll();
-        if (m_busy) {
-            m_pending += data; // pipelined: read after the current answer
-            return;
-        }
-        feed(data);
+        feed(m_socket->readAll());
     }
 
 private:
@@ -140,11 +137,13 @@ private:
         const HttpRequest request = m_parser.request();
         m_pending.prepend(m_parser.takeRemainder());
         const QByteArray connection = request.header("Connection").toLower();
-        m_keepAlive = !connection.contains("close");
+        // HTTP/1.1 persists unless told to close; HTTP/1.0 only when asked (RFC 9112 9.3).
+        m_keepAlive = request.version == "HTTP/1.0" ? connection.contains("keep-alive")
+                                                    : !connection.contains("close");
         const bool head = request.method == "HEAD";
         const QByteArray label = pathLabel(request.path);
         const QPointer<Connection> self(this);
-        m_server.handle(request, [self, head, label](MetricsReply reply) {
+        m_server.handle(request, [self, head, label](const MetricsReply &reply) {
             if (self)
                 self->send(reply, head, label);
         });
@@ -174,8 +173,8 @@ private:
         }
         m_parser.reset();
         m_idle.start(m_server.m_options.idleTimeoutMs);
-        if (!m_pending.isEmpty()) {
-            const QByteArray next = std::exchange(m_pending, {});
+        if (!m_pending.isEmpty() || m_socket->bytesAvailable() > 0) {
+            const QByteArray next = std::exchange(m_pending, {}) + m_socket->readAll();
             feed(next);
         }
     }
