@@ -34,7 +34,7 @@ QDateTime fromSeconds(double s)
     return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(s * 1000.0)), Qt::UTC);
 }
 
-std::optional<double> parseValue(const QJsonValue v)
+std::optional<double> parseValue(const QJsonValue &v)
 {
     if (v.isDouble())
         return v.toDouble();
@@ -55,7 +55,7 @@ std::optional<double> parseValue(const QJsonValue v)
 }
 
 // [ <unix seconds>, "<value>" ]
-bool parsePoint(const QJsonValue v, QDateTime *time, double *value)
+bool parsePoint(const QJsonValue &v, QDateTime *time, double *value)
 {
     const QJsonArray a = v.toArray();
     if (a.size() != 2 || !a.at(0).isDouble())

@@ -4,6 +4,7 @@
 #include "diagnosis/knowledgebase.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace sw {
 
@@ -32,7 +33,7 @@ Evidence remoteEvidence(const RemoteObservation &o, const QString &detailCode)
         ev.facts.insert(QStringLiteral("failed_fast"));
     if (o.latencySeconds >= 0) {
         ev.values.insert(
-            QStringLiteral("elapsed_ms"), QString::number(qint64(o.latencySeconds * 1000.0 + 0.5)));
+            QStringLiteral("elapsed_ms"), QString::number(std::llround(o.latencySeconds * 1000.0)));
     }
 
     const QString where = o.location.isEmpty()
@@ -48,7 +49,7 @@ Evidence remoteEvidence(const RemoteObservation &o, const QString &detailCode)
         ev.lines.append(QStringLiteral("HTTP status: %1").arg(o.httpStatus));
     if (o.latencySeconds >= 0)
         ev.lines.append(
-            QStringLiteral("Last attempt took %1 ms").arg(qint64(o.latencySeconds * 1000.0 + 0.5)));
+            QStringLiteral("Last attempt took %1 ms").arg(std::llround(o.latencySeconds * 1000.0)));
     if (o.since.isValid()) {
         ev.lines.append(QStringLiteral("State %1 since %2")
                             .arg(stateId(o.state), o.since.toString(Qt::ISODate)));
