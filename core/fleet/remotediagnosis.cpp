@@ -3,6 +3,10 @@
 #include "diagnosis/evidence.h"
 #include "diagnosis/knowledgebase.h"
 
+#include <QHostAddress>
+#include <QRegularExpression>
+#include <QUrl>
+
 #include <algorithm>
 #include <cmath>
 
@@ -16,9 +20,58 @@ const QLatin1StringView OtherDetail("other");
 // A failure within this many seconds of the attempt starting (the local evidence's failed_fast).
 constexpr double FailedFastSeconds = 0.010;
 
+// What the endpoint's URL (as the agent exported it) says, as gatherEvidence says it locally.
+void urlEvidence(const QString &urlText, Evidence &ev)
+{
+    const QUrl url(urlText);
+    if (urlText.isEmpty() || !url.isValid() || url.host().isEmpty())
+        return;
+    const QString host = url.host();
+    const bool https = url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+    ev.values.insert(QStringLiteral("url"), urlText);
+    ev.values.insert(QStringLiteral("scheme"), url.scheme());
+    ev.values.insert(QStringLiteral("host"), host);
+    // The address the agent connected to is not exported: its host stands in for it.
+    ev.values.insert(QStringLiteral("address"), host);
+    ev.values.insert(QStringLiteral("port"), QString::number(url.port(https ? 443 : 80)));
+    ev.values.insert(
+        QStringLiteral("path"), url.path().isEmpty() ? QStringLiteral("/") : url.path());
+    static const QRegularExpression modelPatterns[] = {
+        QRegularExpression(QStringLiteral("/v[12]/models/([^/:]+)")),
+        QRegularExpression(QStringLiteral("/predictions/([^/]+)")),
+        QRegularExpression(QStringLiteral("/models/([^/:]+)")),
+    };
+    for (const QRegularExpression &re : modelPatterns) {
+        const QRegularExpressionMatch m = re.match(url.path());
+        if (m.hasMatch()) {
+            ev.values.insert(QStringLiteral("model"), m.captured(1));
+            break;
+        }
+    }
+
+    if (https)
+        ev.facts.insert(QStringLiteral("https"));
+    if (url.port() < 0)
+        ev.facts.insert(QStringLiteral("default_port"));
+    QHostAddress literal;
+    const bool isLiteral = literal.setAddress(host);
+    if (isLiteral)
+        ev.facts.insert(QStringLiteral("host_ip_literal"));
+    // Loopback as the agent sees it: its own host, not the dashboard's.
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0
+        || host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive)
+        || (isLiteral && literal.isLoopback()))
+        ev.facts.insert(QStringLiteral("host_loopback"));
+    if (host.endsWith(QLatin1String(".svc"), Qt::CaseInsensitive)
+        || host.contains(QLatin1String(".svc."), Qt::CaseInsensitive)
+        || host.endsWith(QLatin1String(".cluster.local"), Qt::CaseInsensitive))
+        ev.facts.insert(QStringLiteral("host_k8s_service"));
+}
+
 Evidence remoteEvidence(const RemoteObservation &o, const QString &detailCode)
 {
     Evidence ev;
+    urlEvidence(o.url, ev);
     const bool failed = statusOf(o.failureClass) == Status::Down;
     ev.facts.insert(QStringLiteral("phase_") + phaseId(o.phase));
     if (!detailCode.isEmpty()) {

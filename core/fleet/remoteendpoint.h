@@ -23,6 +23,7 @@ struct RemoteObservation {
     QString cause; // {cause}: the agent's top-ranked cause id, "" when none
     double latencySeconds = -1; // probe_duration_seconds, -1 if absent
     int httpStatus = 0; // probe_http_status_code; 0 without a response or if absent
+    QString url; // servewatch_endpoint_info{url} (no userinfo, query or fragment), "" if absent
     QDateTime sampledAt; // Prometheus' sample time of the state series
 };
 

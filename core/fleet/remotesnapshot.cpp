@@ -47,6 +47,8 @@ void fillObservation(RemoteObservation &o, const QString &name, const PromSample
     } else if (name == QLatin1String("servewatch_endpoint_state_since_timestamp_seconds")) {
         if (std::isfinite(s.value) && s.value > 0)
             o.since = fromUnixSeconds(s.value);
+    } else if (name == QLatin1String("servewatch_endpoint_info")) {
+        o.url = l.value(QStringLiteral("url"));
     } else if (name == QLatin1String("probe_http_status_code")) {
         if (std::isfinite(s.value) && s.value >= 0 && s.value < 1000)
             o.httpStatus = int(s.value);
@@ -59,7 +61,7 @@ bool sameObservation(const RemoteObservation &a, const RemoteObservation &b)
     return a.agent == b.agent && a.location == b.location && a.state == b.state
         && a.since == b.since && a.failureClass == b.failureClass && a.phase == b.phase
         && a.detail == b.detail && a.cause == b.cause && a.latencySeconds == b.latencySeconds
-        && a.httpStatus == b.httpStatus;
+        && a.httpStatus == b.httpStatus && a.url == b.url;
 }
 
 } // namespace
@@ -69,7 +71,7 @@ QString remoteSnapshotQuery()
     return QStringLiteral(
         "{__name__=~\"servewatch_endpoint_state|servewatch_probe_failure_info|"
         "probe_duration_seconds|servewatch_endpoint_state_since_timestamp_seconds|"
-        "probe_http_status_code\",agent!=\"\",endpoint!=\"\"}");
+        "probe_http_status_code|servewatch_endpoint_info\",agent!=\"\",endpoint!=\"\"}");
 }
 
 QList<RemoteEndpoint> remoteEndpointsFromSamples(

@@ -9,7 +9,7 @@
 namespace sw {
 
 // The one instant query a FleetSource polls: every agent's state, last failure, latency, state
-// start and HTTP status for every endpoint it probes (names and labels of docs/fleet's metrics
+// start, HTTP status and URL for every endpoint it probes (names and labels of docs/fleet's metrics
 // contract; only series with an `agent` label, so other exporters' probe_* series stay out).
 QString remoteSnapshotQuery();
 

@@ -146,6 +146,14 @@ QList<Sample> fleetSamples(EndpointState mOnA1 = EndpointState::Down)
         QStringLiteral("a1"),
         QStringLiteral("eu-1"),
         QStringLiteral("0"));
+    s << Sample { endpointLabels(QStringLiteral("servewatch_endpoint_info"),
+                      QStringLiteral("m"),
+                      QStringLiteral("a1"),
+                      QStringLiteral("eu-1"),
+                      { { QStringLiteral("url"), QStringLiteral("http://10.1.2.3:8000/v1/models") },
+                          { QStringLiteral("check"), QStringLiteral("health") },
+                          { QStringLiteral("role"), QStringLiteral("primary") } }),
+        QStringLiteral("1") };
     s << gauge(QStringLiteral("servewatch_endpoint_state_since_timestamp_seconds"),
         QStringLiteral("m"),
         QStringLiteral("a1"),
@@ -266,6 +274,7 @@ void TestFleetSource::groupsIntoRemoteEndpoints()
     QCOMPARE(a1.cause, QStringLiteral("wrong_port"));
     QCOMPARE(a1.latencySeconds, 0.002);
     QCOMPARE(a1.httpStatus, 0);
+    QCOMPARE(a1.url, QStringLiteral("http://10.1.2.3:8000/v1/models"));
     QVERIFY(a1.sampledAt.isValid());
 
     const RemoteObservation &b2 = m.observations.at(1);
@@ -277,6 +286,7 @@ void TestFleetSource::groupsIntoRemoteEndpoints()
     QCOMPARE(b2.phase, Phase::None);
     QCOMPARE(b2.httpStatus, 200);
     QCOMPARE(b2.latencySeconds, 0.120);
+    QVERIFY(b2.url.isEmpty()); // no info series for it
 
     QCOMPARE(m.worstState(), EndpointState::Down);
     QCOMPARE(m.agentsDown(), 1);
@@ -780,6 +790,25 @@ void TestFleetSource::diagnoseRemoteRanksAgentCause()
     o.cause = QStringLiteral("other");
     const Diagnosis other = diagnoseRemote(*m_kb, o);
     QCOMPARE(other.causes.first().id, plain.causes.first().id);
+
+    // Without the URL the commands carry fill-ins (PORT); with the URL the agent exported, its
+    // host and port; the summary names the host.
+    auto commands = [](const Diagnosis &d) {
+        QStringList out;
+        for (const RankedCause &c : d.causes) {
+            for (const KbCommand &k : c.checks + c.fixes)
+                out << k.command;
+        }
+        return out.join(u'\n');
+    };
+    QVERIFY2(commands(plain).contains(QLatin1String("sport = :PORT")), qPrintable(commands(plain)));
+    o.url = QStringLiteral("http://10.1.2.3:8000/v1/models");
+    const Diagnosis withUrl = diagnoseRemote(*m_kb, o);
+    const QString withUrlCommands = commands(withUrl);
+    QVERIFY2(
+        !withUrlCommands.contains(QLatin1String("sport = :PORT")), qPrintable(withUrlCommands));
+    QVERIFY2(withUrlCommands.contains(QLatin1String("sport = :8000")), qPrintable(withUrlCommands));
+    QVERIFY2(withUrl.summary.contains(QLatin1String("10.1.2.3")), qPrintable(withUrl.summary));
 }
 
 void TestFleetSource::diagnoseRemoteUsesStatus()
