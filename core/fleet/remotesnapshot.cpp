@@ -68,10 +68,13 @@ bool sameObservation(const RemoteObservation &a, const RemoteObservation &b)
 
 QString remoteSnapshotQuery()
 {
+    // Only the state series that hold (== 1): 1 of the 8 per endpoint and agent, which keeps the
+    // answer about 60 % smaller. A filtering comparison keeps the metric name.
     return QStringLiteral(
-        "{__name__=~\"servewatch_endpoint_state|servewatch_probe_failure_info|"
-        "probe_duration_seconds|servewatch_endpoint_state_since_timestamp_seconds|"
-        "probe_http_status_code|servewatch_endpoint_info\",agent!=\"\",endpoint!=\"\"}");
+        "servewatch_endpoint_state{agent!=\"\",endpoint!=\"\"} == 1 or "
+        "{__name__=~\"servewatch_probe_failure_info|probe_duration_seconds|"
+        "servewatch_endpoint_state_since_timestamp_seconds|probe_http_status_code|"
+        "servewatch_endpoint_info\",agent!=\"\",endpoint!=\"\"}");
 }
 
 QList<RemoteEndpoint> remoteEndpointsFromSamples(

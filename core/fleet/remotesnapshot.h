@@ -10,7 +10,8 @@ namespace sw {
 
 // The one instant query a FleetSource polls: every agent's state, last failure, latency, state
 // start, HTTP status and URL for every endpoint it probes (names and labels of docs/fleet's metrics
-// contract; only series with an `agent` label, so other exporters' probe_* series stay out).
+// contract; only series with an `agent` label, so other exporters' probe_* series stay out; of
+// the state series only those with the value 1).
 QString remoteSnapshotQuery();
 
 // Groups the answer of remoteSnapshotQuery() by the `endpoint` label into endpoints (sorted by
