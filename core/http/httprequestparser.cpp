@@ -93,6 +93,8 @@ HttpRequestParser::State HttpRequestParser::feed(QByteArrayView data)
         // Tolerate (and skip) empty lines before the request line, as RFC 9112 allows.
         while (m_scanFrom == 0 && (m_buffer.startsWith("\r\n") || m_buffer.startsWith('\n')))
             m_buffer.remove(0, m_buffer.startsWith('\n') ? 1 : 2);
+        if (m_scanFrom == 0 && m_buffer == "\r")
+            return m_state; // the CR of such an empty line, its LF still to come
         // Not HTTP at all (a TLS ClientHello, an SSH banner): answer at once, as real servers
         // do, instead of waiting for a line end that may never come.
         for (qsizetype i = 0; i < m_buffer.size() && m_buffer.at(i) != ' '; ++i) {
@@ -147,6 +149,7 @@ HttpRequestParser::State HttpRequestParser::parseHead(qsizetype headEnd)
         return fail(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are supported"));
     m_request.method = parts.at(0);
     m_request.target = parts.at(1);
+    m_request.version = parts.at(2);
 
     QByteArray pathAndQuery = m_request.target;
     if (pathAndQuery.startsWith("http://") || pathAndQuery.startsWith("https://")) {

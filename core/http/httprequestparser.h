@@ -15,6 +15,7 @@ using HttpHeaderList = QList<std::pair<QByteArray, QByteArray>>;
 struct HttpRequest {
     QByteArray method;
     QByteArray target; // as sent: "/v1/models/m:predict?x=1"
+    QByteArray version; // "HTTP/1.1" or "HTTP/1.0"
     QString path; // percent-decoded path, no query
     QString query; // the raw query after '?', empty when none
     HttpHeaderList headers;

@@ -191,13 +191,23 @@ void ExpositionWriter::family(
     m_out += "# HELP ";
     m_out += metaName;
     m_out += ' ';
-    appendEscapedHelp(m_out, help);
+    // OpenMetrics escapes HELP like a label value (\\, \", \n); text 0.0.4 only \\ and \n
+    // (its parser rejects any other escape).
+    if (om)
+        appendEscapedValue(m_out, help);
+    else
+        appendEscapedHelp(m_out, help);
     m_out += "\n# TYPE ";
     m_out += metaName;
     m_out += ' ';
     m_out += typeName;
     m_out += '\n';
-    if (om && !unit.isEmpty()) {
+    // OpenMetrics wants the unit as the family name's suffix ("_seconds"); Prometheus refuses the
+    // whole scrape otherwise. A name kept for compatibility (blackbox_exporter's
+    // probe_ssl_earliest_cert_expiry) goes without its UNIT line.
+    const bool unitIsSuffix = metaName.size() > unit.size() && metaName.endsWith(unit)
+        && metaName.at(metaName.size() - unit.size() - 1) == '_';
+    if (om && !unit.isEmpty() && unitIsSuffix) {
         m_out += "# UNIT ";
         m_out += metaName;
         m_out += ' ';
@@ -252,9 +262,13 @@ void ExpositionWriter::histogram(const LabelSet &labels,
     QByteArray le;
     for (qsizetype i = 0; i < bucketCount; ++i) {
         le = "le=\"";
+        const qsizetype numberAt = le.size();
         appendNumber(le, upperBounds[i]);
-        // OpenMetrics wants le as a canonical float: "1.0", not "1".
-        if (m_format == ExpositionFormat::OpenMetrics100 && !le.contains('.') && !le.contains('e'))
+        // OpenMetrics wants le as a canonical float: "1.0", not "1" (the number only: "le" has
+        // an 'e' of its own).
+        const QByteArrayView number = QByteArrayView(le).sliced(numberAt);
+        if (m_format == ExpositionFormat::OpenMetrics100 && !number.contains('.')
+            && !number.contains('e') && !number.contains("Inf") && !number.contains("NaN"))
             le += ".0";
         le += '"';
         writeSample("_bucket", labels, le, double(cumulativeCounts[i]));

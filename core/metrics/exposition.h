@@ -44,6 +44,7 @@ class ExpositionWriter
 public:
     explicit ExpositionWriter(ExpositionFormat format, qsizetype reserve = 0);
 
+    // `unit` gives OpenMetrics' # UNIT line, written only when the name ends with "_" + unit.
     void family(
         QByteArrayView name, MetricType type, QByteArrayView help, QByteArrayView unit = {});
     // A sample of the current family, named after its type (counter: _total, info: _info).
