@@ -2,6 +2,7 @@
 
 #include "history/historystore.h"
 #include "history/proberecord.h"
+#include "metrics/probemetrics.h"
 #include "metrics/processstats.h"
 #include "monitor/monitor.h"
 #include "monitor/scheduler.h"
@@ -9,26 +10,9 @@
 
 #include <QHostAddress>
 
-#include <cmath>
-
 namespace sw {
 
 namespace {
-
-constexpr std::array<const char *, 5> PhaseNames {
-    "resolve", "connect", "tls", "processing", "transfer"
-};
-
-// Milliseconds to seconds, rounded to the microsecond: "0.000457532", not "0.00045753199999999997".
-double seconds(double ms)
-{
-    return std::round(ms * 1000.0) / 1e6;
-}
-
-double seconds(const std::optional<double> &ms)
-{
-    return ms ? seconds(*ms) : 0.0;
-}
 
 double unixSeconds(const QDateTime &t)
 {
@@ -47,21 +31,7 @@ struct MetricsCollector::EndpointMetrics {
     LabelSet info; // + url, check, role
     bool https = false;
     bool probed = false;
-    // The last probe.
-    FailureClass failureClass = FailureClass::Ok;
-    Phase phase = Phase::None;
-    QString detail;
-    QString cause;
-    double totalS = 0;
-    std::array<double, 5> phaseS {};
-    int httpStatus = 0;
-    qint64 bodyBytes = 0;
-    double httpVersion = 0;
-    int redirects = 0;
-    int ipProtocol = 0;
-    bool regexFailed = false;
-    std::optional<double> certExpiry; // unix seconds
-    double probeStart = 0;
+    ProbeValues last; // the last probe
     // State and counters.
     EndpointState state = EndpointState::Unknown;
     double stateSince = 0;
@@ -127,44 +97,13 @@ void MetricsCollector::onProbe(const ProbeRecord &record, const ProbeReport &rep
     if (!m)
         return;
     m->probed = true;
-    m->failureClass = record.failureClass;
-    m->phase = record.phase;
-    m->detail = m_labels.detail(record.detail);
-    m->cause = m_labels.cause(record.topCause);
-    const PhaseTimings &t = record.timings;
-    m->totalS = seconds(t.totalMs);
-    m->phaseS = { seconds(t.dnsMs),
-        seconds(t.connectMs),
-        seconds(t.tlsMs),
-        seconds(t.ttfbMs),
-        seconds(t.transferMs) };
-    m->httpStatus = record.httpStatus;
-    m->probeStart = unixSeconds(record.at);
+    m->last = probeValues(record, report, m_labels, m->https);
     ++m->perClass[size_t(record.failureClass)];
     m->retries += quint64(qMax(0, record.attempts - 1));
-    const bool ok = record.failureClass == FailureClass::Ok
-        || record.failureClass == FailureClass::SlowResponse;
-    m->consecutiveFailures = ok ? 0 : m->consecutiveFailures + 1;
-    m->regexFailed = record.detail == QLatin1String("body_mismatch")
-        || record.detail == QLatin1String("missing_path");
-    if (!report.result.attempts.isEmpty()) {
-        const AttemptResult &last = report.result.last();
-        m->bodyBytes = last.bodyBytes;
-        m->redirects = int(last.redirects.size());
-        m->httpVersion
-            = last.httpVersion.startsWith("HTTP/") ? last.httpVersion.mid(5).toDouble() : 0.0;
-        const qsizetype colon = last.connectedAddress.lastIndexOf(QLatin1Char(':'));
-        m->ipProtocol = last.connectedAddress.isEmpty()
-            ? 0
-            : (last.connectedAddress.startsWith(QLatin1Char('[')) ? 6 : (colon > 0 ? 4 : 0));
-        if (last.tls.chainEarliestNotAfter.isValid())
-            m->certExpiry = unixSeconds(last.tls.chainEarliestNotAfter);
-        else if (last.tls.peerNotAfter.isValid())
-            m->certExpiry = unixSeconds(last.tls.peerNotAfter);
-    }
+    m->consecutiveFailures = m->last.success() ? 0 : m->consecutiveFailures + 1;
     if (m->state != record.stateAfter) {
         m->state = record.stateAfter;
-        m->stateSince = m->probeStart;
+        m->stateSince = m->last.probeStart;
     }
 }
 
@@ -209,100 +148,13 @@ void MetricsCollector::renderEndpoints(ExpositionWriter &w) const
         if (m->probed)
             probed.append(m);
     }
-    const auto gauge = [&w](const QList<const EndpointMetrics *> &list,
-                           QByteArrayView name,
-                           QByteArrayView help,
-                           QByteArrayView unit,
-                           auto value) {
-        w.family(name, MetricType::Gauge, help, unit);
-        for (const EndpointMetrics *m : list)
-            w.sample(m->labels, value(*m));
-    };
+    QList<ProbeSeries> series;
+    series.reserve(probed.size());
+    for (const EndpointMetrics *m : std::as_const(probed))
+        series.append(ProbeSeries { &m->labels, &m->last });
+    // blackbox_exporter's names and the failure info, for the last probe of each endpoint.
+    writeProbeFamilies(w, series);
 
-    // blackbox_exporter's names, for the last probe of each endpoint.
-    gauge(probed,
-        "probe_success",
-        "Whether the last probe succeeded (ok or slow_response).",
-        {},
-        [](const EndpointMetrics &m) {
-            return double(
-                m.failureClass == FailureClass::Ok || m.failureClass == FailureClass::SlowResponse);
-        });
-    gauge(probed,
-        "probe_duration_seconds",
-        "Duration of the last probe's last attempt.",
-        "seconds",
-        [](const EndpointMetrics &m) { return m.totalS; });
-    w.family("probe_http_duration_seconds",
-        MetricType::Gauge,
-        "Duration of each phase of the last probe's last attempt (0 when not reached).",
-        "seconds");
-    for (const EndpointMetrics *m : std::as_const(probed)) {
-        for (size_t i = 0; i < PhaseNames.size(); ++i)
-            w.sample(m->labels.with("phase", QByteArrayView(PhaseNames.at(i))), m->phaseS.at(i));
-    }
-    gauge(probed,
-        "probe_dns_lookup_time_seconds",
-        "Name lookup time of the last probe.",
-        "seconds",
-        [](const EndpointMetrics &m) { return m.phaseS[0]; });
-    gauge(probed,
-        "probe_http_status_code",
-        "HTTP status of the last probe (0: no response).",
-        {},
-        [](const EndpointMetrics &m) { return double(m.httpStatus); });
-    gauge(probed,
-        "probe_http_content_length",
-        "Body bytes received by the last probe.",
-        {},
-        [](const EndpointMetrics &m) { return double(m.bodyBytes); });
-    gauge(probed,
-        "probe_http_version",
-        "HTTP version of the last response (0: none).",
-        {},
-        [](const EndpointMetrics &m) { return m.httpVersion; });
-    gauge(probed,
-        "probe_http_ssl",
-        "Whether the last probe used TLS.",
-        {},
-        [](const EndpointMetrics &m) { return double(m.https); });
-    gauge(probed,
-        "probe_http_redirects",
-        "Redirects the last probe followed.",
-        {},
-        [](const EndpointMetrics &m) { return double(m.redirects); });
-    gauge(probed,
-        "probe_ip_protocol",
-        "IP version of the last connection (4, 6; 0: none).",
-        {},
-        [](const EndpointMetrics &m) { return double(m.ipProtocol); });
-    gauge(probed,
-        "probe_failed_due_to_regex",
-        "Whether the last probe failed on the body check.",
-        {},
-        [](const EndpointMetrics &m) { return double(m.regexFailed); });
-    w.family("probe_ssl_earliest_cert_expiry",
-        MetricType::Gauge,
-        "Expiry of the earliest-expiring certificate of the chain (Unix time).",
-        "seconds");
-    for (const EndpointMetrics *m : std::as_const(probed)) {
-        if (m->https && m->certExpiry)
-            w.sample(m->labels, *m->certExpiry);
-    }
-
-    // ServeWatch's own.
-    w.family("servewatch_probe_failure",
-        MetricType::Info,
-        "The last probe's failure class, phase, detail and top-ranked cause (class ok when it "
-        "succeeded).");
-    for (const EndpointMetrics *m : std::as_const(probed)) {
-        LabelSet l = m->labels;
-        l.add("class", classId(m->failureClass))
-            .add("phase", phaseId(m->phase))
-            .add("detail", m->detail)
-            .add("cause", m->cause);
-        w.sample(l, 1);
-    }
     w.family("servewatch_endpoint_state",
         MetricType::Gauge,
         "The endpoint's state: 1 for the current one, 0 for the others.");
@@ -318,16 +170,16 @@ void MetricsCollector::renderEndpoints(ExpositionWriter &w) const
         "seconds");
     for (const EndpointMetrics *m : std::as_const(all))
         w.sample(m->labels, m->stateSince);
-    gauge(all,
-        "servewatch_endpoint_consecutive_failures",
-        "Failed probes in a row.",
-        {},
-        [](const EndpointMetrics &m) { return double(m.consecutiveFailures); });
-    gauge(probed,
-        "servewatch_probe_timestamp_seconds",
+    w.family(
+        "servewatch_endpoint_consecutive_failures", MetricType::Gauge, "Failed probes in a row.");
+    for (const EndpointMetrics *m : std::as_const(all))
+        w.sample(m->labels, double(m->consecutiveFailures));
+    w.family("servewatch_probe_timestamp_seconds",
+        MetricType::Gauge,
         "When the last probe started (Unix time).",
-        "seconds",
-        [](const EndpointMetrics &m) { return m.probeStart; });
+        "seconds");
+    for (const EndpointMetrics *m : std::as_const(probed))
+        w.sample(m->labels, m->last.probeStart);
     w.family("servewatch_probes",
         MetricType::Counter,
         "Probes completed, by failure class (class ok always; others once seen).");
