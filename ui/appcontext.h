@@ -7,6 +7,7 @@ namespace sw {
 class AlertDispatcher;
 class ConfigWatcher;
 class EndpointStatusModel;
+class FleetSources;
 class HistoryStore;
 class KnowledgeBase;
 class Monitor;
@@ -27,6 +28,7 @@ struct AppContext {
     const PresetRegistry *presets = nullptr;
     ConfigWatcher *configWatcher = nullptr;
     EndpointStatusModel *endpoints = nullptr;
+    FleetSources *fleet = nullptr; // the Prometheus sources of remote endpoints (may be null)
     QString configPath; // where the endpoint editor saves; empty = not saved (demo)
 };
 

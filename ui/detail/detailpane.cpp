@@ -2,10 +2,12 @@
 
 #include "detail/diagnosisview.h"
 #include "detail/incidentsview.h"
+#include "detail/remotedetailview.h"
 #include "detail/timelinechart.h"
 #include "detail/waterfallwidget.h"
 #include "diagnosis/knowledgebase.h"
 #include "history/historystore.h"
+#include "models/endpointstatusmodel.h"
 #include "monitor/monitor.h"
 #include "report/redact.h"
 #include "statusstyle.h"
@@ -16,6 +18,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -93,10 +96,19 @@ DetailPane::DetailPane(const AppContext &context, QWidget *parent)
     split->setStretchFactor(1, 3);
     split->setChildrenCollapsible(false);
 
-    auto *layout = new QVBoxLayout(this);
+    auto *localPage = new QWidget(this);
+    auto *layout = new QVBoxLayout(localPage);
+    layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addLayout(second);
     layout->addWidget(split, 1);
+    // Endpoints probed by remote agents have a page of their own.
+    m_remote = new RemoteDetailView(m_ctx, this);
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(localPage);
+    m_pages->addWidget(m_remote);
+    auto *outer = new QVBoxLayout(this);
+    outer->addWidget(m_pages);
 
     m_reloadTimer = new QTimer(this);
     m_reloadTimer->setSingleShot(true);
@@ -141,6 +153,13 @@ QString DetailPane::endpointName() const
 
 void DetailPane::showEndpoint(const QString &id)
 {
+    if (EndpointStatusModel::isRemoteId(id)) {
+        m_endpointId = id;
+        m_pages->setCurrentWidget(m_remote);
+        m_remote->showEndpoint(id);
+        return;
+    }
+    m_pages->setCurrentIndex(0);
     m_endpointId = id;
     m_followLatest = true;
     m_shownRecord.reset();
@@ -149,6 +168,11 @@ void DetailPane::showEndpoint(const QString &id)
     reloadTimeline();
     m_incidents->setEndpoint(id);
     showLatest();
+}
+
+bool DetailPane::showsRemote() const
+{
+    return m_pages->currentWidget() == m_remote;
 }
 
 void DetailPane::reloadTimeline()

@@ -11,6 +11,7 @@
 
 class QLabel;
 class QPushButton;
+class QStackedWidget;
 class QTabWidget;
 class QTimer;
 
@@ -18,6 +19,7 @@ namespace sw {
 
 class DiagnosisView;
 class IncidentsView;
+class RemoteDetailView;
 class TimelineChart;
 class WaterfallWidget;
 struct ProbeReport;
@@ -54,6 +56,8 @@ public:
     DiagnosisView *diagnosis() const { return m_diagnosis; }
     IncidentsView *incidents() const { return m_incidents; }
     QTabWidget *tabs() const { return m_tabs; }
+    RemoteDetailView *remoteView() const { return m_remote; } // shown for remote ids
+    bool showsRemote() const;
 
 signals:
     void statusMessage(const QString &message); // for the status bar
@@ -89,6 +93,8 @@ private:
     WaterfallWidget *m_waterfall = nullptr;
     IncidentsView *m_incidents = nullptr;
     QTimer *m_reloadTimer = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    RemoteDetailView *m_remote = nullptr;
 };
 
 } // namespace sw

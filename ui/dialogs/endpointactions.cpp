@@ -4,6 +4,7 @@
 #include "config/configloader.h"
 #include "config/configwatcher.h"
 #include "config/configwriter.h"
+#include "models/endpointstatusmodel.h"
 #include "presets/presetregistry.h"
 
 #include <QCoreApplication>
@@ -52,6 +53,8 @@ bool deleteEndpoint(const AppContext &ctx, const QString &id, QString *error)
             *error = message;
         return false;
     };
+    if (EndpointStatusModel::isRemoteId(id))
+        return fail(tr("“%1” is probed by remote agents; change it in their config.").arg(id));
     if (ctx.configPath.isEmpty())
         return fail(tr("There is no config file to change (demo mode)."));
     QString readError;

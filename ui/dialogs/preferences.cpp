@@ -1,7 +1,10 @@
 #include "preferences.h"
 
 #include <QDir>
+#include <QUrl>
+
 #include <QSettings>
+#include <algorithm>
 
 namespace sw {
 
@@ -80,6 +83,53 @@ void Preferences::save(QSettings &settings) const
         settings.setValue(kMuteUntil, muteUntil.toUTC().toString(Qt::ISODateWithMs));
     else
         settings.remove(kMuteUntil);
+}
+
+QList<FleetSourceConfig> loadFleetSources(QSettings &settings)
+{
+    QList<FleetSourceConfig> out;
+    const int n = settings.beginReadArray(QStringLiteral("fleet/sources"));
+    for (int i = 0; i < n; ++i) {
+        settings.setArrayIndex(i);
+        FleetSourceConfig c;
+        c.id = settings.value(QStringLiteral("id")).toString();
+        c.name = settings.value(QStringLiteral("name")).toString();
+        c.url = QUrl(settings.value(QStringLiteral("url")).toString());
+        c.secret = settings.value(QStringLiteral("secret")).toString();
+        bool ok = false;
+        const int interval = settings.value(QStringLiteral("interval_ms")).toInt(&ok);
+        if (ok && interval >= 1000 && interval <= 3600 * 1000)
+            c.intervalMs = interval;
+        const bool validId
+            = !c.id.isEmpty() && std::all_of(c.id.cbegin(), c.id.cend(), [](QChar ch) {
+                  return ch.isLetterOrNumber() || ch == u'_' || ch == u'.' || ch == u'-';
+              });
+        if (validId && c.url.isValid() && (c.url.scheme() == u"http" || c.url.scheme() == u"https"))
+            out << c;
+    }
+    settings.endArray();
+    return out;
+}
+
+void saveFleetSources(QSettings &settings, const QList<FleetSourceConfig> &sources)
+{
+    settings.remove(QStringLiteral("fleet/sources"));
+    settings.beginWriteArray(QStringLiteral("fleet/sources"), int(sources.size()));
+    for (int i = 0; i < sources.size(); ++i) {
+        settings.setArrayIndex(i);
+        const FleetSourceConfig &c = sources.at(i);
+        settings.setValue(QStringLiteral("id"), c.id);
+        settings.setValue(QStringLiteral("name"), c.name);
+        settings.setValue(QStringLiteral("url"), c.url.toString());
+        settings.setValue(QStringLiteral("secret"), c.secret);
+        settings.setValue(QStringLiteral("interval_ms"), c.intervalMs);
+    }
+    settings.endArray();
+}
+
+QString fleetSecretName(const QString &sourceId)
+{
+    return QStringLiteral("servewatch-prom-") + sourceId;
 }
 
 QString Preferences::databasePath() const

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "fleet/fleetsource.h"
+
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 class QSettings;
@@ -36,5 +39,13 @@ struct Preferences {
 
     bool operator==(const Preferences &) const = default;
 };
+
+// The Prometheus sources the dashboard reads remote agents from (File → Prometheus sources…):
+// id, name, URL, the keychain entry's name and the poll interval. Never a token: that lives in
+// the keychain only (SecretStore). Entries without a valid id or an http(s) URL are skipped.
+QList<FleetSourceConfig> loadFleetSources(QSettings &settings);
+void saveFleetSources(QSettings &settings, const QList<FleetSourceConfig> &sources);
+// The keychain entry a source's token is stored under.
+QString fleetSecretName(const QString &sourceId);
 
 } // namespace sw

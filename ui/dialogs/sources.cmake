@@ -14,4 +14,5 @@ target_sources(servewatch_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/preparedrequest.cpp ${CMAKE_CURRENT_LIST_DIR}/preparedrequest.h
     ${CMAKE_CURRENT_LIST_DIR}/probepresentation.cpp ${CMAKE_CURRENT_LIST_DIR}/probepresentation.h
     ${CMAKE_CURRENT_LIST_DIR}/resenddialog.cpp ${CMAKE_CURRENT_LIST_DIR}/resenddialog.h
+    ${CMAKE_CURRENT_LIST_DIR}/sourcesdialog.cpp ${CMAKE_CURRENT_LIST_DIR}/sourcesdialog.h
 )

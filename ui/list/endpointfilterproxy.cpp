@@ -95,6 +95,11 @@ bool EndpointFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         || has(row.data(EndpointRole::EndpointId).toString())
         || has(row.data(EndpointRole::Url).toString()) || has(service))
         return true;
+    // Remote rows: by agent or location ("eu-1" finds what the agents there report).
+    for (const QString &a : row.data(EndpointRole::Agents).toStringList()) {
+        if (has(a))
+            return true;
+    }
     for (const QString &t : tags) {
         if (has(t))
             return true;

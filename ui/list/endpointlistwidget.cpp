@@ -207,7 +207,7 @@ void EndpointListWidget::buildView()
         &EndpointListWidget::onCurrentChanged);
     connect(m_view, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         const QString id = idAt(index);
-        if (!id.isEmpty())
+        if (!id.isEmpty() && !EndpointStatusModel::isRemoteId(id))
             emit activated(id);
     });
     connect(m_view, &QWidget::customContextMenuRequested, this, &EndpointListWidget::onContextMenu);
@@ -369,6 +369,13 @@ QMenu *EndpointListWidget::createContextMenu(const QString &id)
         connect(a, &QAction::triggered, this, [this, id, signal] { emit(this->*signal)(id); });
         return a;
     };
+    if (EndpointStatusModel::isRemoteId(id)) {
+        // Probed by remote agents: nothing to probe, pause, resend or edit from here.
+        QAction *a = menu->addAction(tr("Probed by remote agents (read-only)"));
+        a->setObjectName(QStringLiteral("remoteInfo"));
+        a->setEnabled(false);
+        return menu;
+    }
     const QModelIndex source = m_model ? m_model->endpointIndex(id) : QModelIndex();
     const bool paused = source.data(EndpointRole::State).toInt() == int(EndpointState::Paused);
     add("probeNow", tr("Probe &now"), &EndpointListWidget::probeNowRequested)->setEnabled(!paused);
@@ -405,7 +412,7 @@ bool EndpointListWidget::eventFilter(QObject *watched, QEvent *event)
     const auto *key = static_cast<QKeyEvent *>(event);
     if (watched == m_view && (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)) {
         const QString id = idAt(m_view->currentIndex());
-        if (!id.isEmpty()) {
+        if (!id.isEmpty() && !EndpointStatusModel::isRemoteId(id)) {
             emit activated(id);
             return true;
         }

@@ -1,5 +1,6 @@
 #include "list/endpointpresentationproxy.h"
 
+#include "models/endpointstatusmodel.h"
 #include "models/modelroles.h"
 #include "statusstyle.h"
 
@@ -19,6 +20,11 @@ EndpointState stateOf(const QModelIndex &source)
     return s >= 0 && s < EndpointStateCount ? EndpointState(s) : EndpointState::Unknown;
 }
 
+bool isRemote(const QModelIndex &source)
+{
+    return source.data(EndpointRole::Origin).toString() == u"remote";
+}
+
 bool isNumberColumn(int column)
 {
     return column == EndpointColumn::Latency || column == EndpointColumn::Uptime24h
@@ -30,8 +36,10 @@ bool isNumberColumn(int column)
 EndpointPresentationProxy::EndpointPresentationProxy(QObject *parent)
     : QIdentityProxyModel(parent)
 {
-    if (auto *app = qobject_cast<QApplication *>(QCoreApplication::instance()))
+    if (auto *app = qobject_cast<QApplication *>(QCoreApplication::instance())) {
         m_warning = app->style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        m_remote = app->style()->standardIcon(QStyle::SP_DriveNetIcon);
+    }
 }
 
 void EndpointPresentationProxy::setPalette(const QPalette &palette)
@@ -111,8 +119,14 @@ QVariant EndpointPresentationProxy::displayText(const QModelIndex &source, int c
     const bool group = source.data(EndpointRole::IsGroup).toBool();
     switch (column) {
     case EndpointColumn::Name:
+        if (isRemote(source))
+            return group
+                ? tr("%1 (remote)").arg(source.data(Qt::DisplayRole).toString())
+                : tr("%1 · %2").arg(source.data(Qt::DisplayRole).toString(), whereText(source));
         return source.data(Qt::DisplayRole);
     case EndpointColumn::Status:
+        if (isRemote(source) && source.data(EndpointRole::Stale).toBool())
+            return tr("%1 (last known)").arg(StatusStyle::word(stateOf(source)));
         return StatusStyle::word(stateOf(source));
     case EndpointColumn::Preset:
         return source.data(EndpointRole::PresetId);
@@ -137,8 +151,60 @@ QVariant EndpointPresentationProxy::displayText(const QModelIndex &source, int c
     }
 }
 
+QString EndpointPresentationProxy::whereText(const QModelIndex &source)
+{
+    const QStringList agents = source.data(EndpointRole::Agents).toStringList();
+    const QStringList locations = source.data(EndpointRole::Locations).toStringList();
+    const QStringList down = source.data(EndpointRole::LocationsDown).toStringList();
+    if (!down.isEmpty()) {
+        if (down.size() == locations.size())
+            return locations.size() == 1 ? tr("down at %1").arg(agents.value(0))
+                                         : tr("down in all %1 locations").arg(locations.size());
+        return tr("%1 of %2 locations down").arg(down.size()).arg(locations.size());
+    }
+    if (agents.size() == 1)
+        return agents.constFirst();
+    return tr("remote, %n location(s)", nullptr, int(locations.size()));
+}
+
+QString EndpointPresentationProxy::remoteToolTip(const QModelIndex &source) const
+{
+    const EndpointState state = stateOf(source);
+    QStringList lines;
+    if (source.data(EndpointRole::IsGroup).toBool()) {
+        const QModelIndex first = source.sibling(source.row(), 0);
+        lines << tr(
+            "Prometheus source %1: %n remote endpoint(s)", nullptr, sourceModel()->rowCount(first))
+                     .arg(first.data().toString());
+    } else {
+        lines << tr("%1, probed by remote agents (source %2)")
+                     .arg(source.sibling(source.row(), 0).data().toString(),
+                         source.data(EndpointRole::SourceId).toString());
+        lines << tr("%1: %2").arg(StatusStyle::word(state), StatusStyle::describe(state));
+        // One line per location: what the agent there sees.
+        const auto *model = qobject_cast<const EndpointStatusModel *>(source.model());
+        const RemoteEndpoint *e = model
+            ? model->remoteEndpoint(source.data(EndpointRole::EndpointId).toString())
+            : nullptr;
+        if (e) {
+            for (const RemoteObservation &o : e->observations) {
+                QString line = tr("%1@%2: %3").arg(o.agent, o.location, StatusStyle::word(o.state));
+                if (o.failureClass != FailureClass::Ok)
+                    line += QStringLiteral(" · ") + StatusStyle::classTitle(o.failureClass)
+                        + (o.detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(o.detail));
+                lines << line;
+            }
+        }
+    }
+    if (source.data(EndpointRole::Stale).toBool())
+        lines << tr("The source does not answer: this is the last known state.");
+    return lines.join(QLatin1Char('\n'));
+}
+
 QString EndpointPresentationProxy::toolTip(const QModelIndex &source, int column) const
 {
+    if (isRemote(source))
+        return remoteToolTip(source);
     const EndpointState state = stateOf(source);
     QStringList lines;
     if (source.data(EndpointRole::IsGroup).toBool()) {
@@ -199,8 +265,12 @@ QVariant EndpointPresentationProxy::data(const QModelIndex &index, int role) con
             return StatusStyle::icon(stateOf(source));
         if (column == EndpointColumn::Name && source.data(EndpointRole::Insecure).toBool())
             return m_warning;
+        if (column == EndpointColumn::Name && isRemote(source))
+            return m_remote;
         return {};
     case Qt::ForegroundRole:
+        if (isRemote(source) && source.data(EndpointRole::Stale).toBool())
+            return m_palette.color(QPalette::Disabled, QPalette::Text);
         if (column == EndpointColumn::Status)
             return StatusStyle::color(stateOf(source), m_palette);
         return {};

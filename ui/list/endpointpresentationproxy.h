@@ -35,14 +35,19 @@ public:
     static QString uptimeText(const QVariant &ratio); // "99.95 %", "100 %", "—"
     static QString sinceText(const QDateTime &since, const QDateTime &now); // "since 14:02", "3 h"
     static QString dash();
+    // Where a remote endpoint is seen: "a1@eu-1", "1 of 3 locations down", "down in all 3
+    // locations" (from the model's Agents/Locations/LocationsDown roles).
+    static QString whereText(const QModelIndex &source);
 
 private:
     QVariant displayText(const QModelIndex &source, int column) const;
     QString toolTip(const QModelIndex &source, int column) const;
+    QString remoteToolTip(const QModelIndex &source) const;
 
     QPalette m_palette;
     QDateTime m_now;
     QIcon m_warning;
+    QIcon m_remote; // the mark of rows probed by remote agents
 };
 
 } // namespace sw

@@ -16,6 +16,7 @@
 #include "secrets/keychain/keychainsecretstore.h"
 #include "tray/notificationcenter.h"
 #include "tray/traycontroller.h"
+#include "window/fleetsources.h"
 #include "window/mainwindow.h"
 
 #include <QDir>
@@ -58,6 +59,7 @@ Dashboard::~Dashboard()
     // Views before the engine they show.
     m_tray.reset();
     m_window.reset();
+    m_fleet.reset();
 }
 
 QString Dashboard::defaultConfigPath()
@@ -119,6 +121,9 @@ bool Dashboard::start(const Options &options, QString *error)
 
     m_model = std::make_unique<EndpointStatusModel>(*m_monitor, m_history.get());
     m_ctx.endpoints = m_model.get();
+    // Prometheus sources of remote endpoints (File → Prometheus sources…; tokens in the keychain).
+    m_fleet = std::make_unique<FleetSources>(m_model.get(), m_secrets.get());
+    m_ctx.fleet = m_fleet.get();
 
     m_notifications = std::make_unique<NotificationCenter>();
     m_notifications->setEnabled(prefs.notificationsEnabled);
@@ -184,6 +189,7 @@ bool Dashboard::start(const Options &options, QString *error)
     else if (m_demo)
         applyConfig(m_demo->config());
     m_monitor->start();
+    m_fleet->setConfigs(loadFleetSources(settings));
 
     if ((options.startHidden || prefs.startMinimized) && m_tray->isAvailable())
         m_window->hide();

@@ -67,6 +67,7 @@ private:
     std::unique_ptr<class SecretStore> m_secrets;
     std::unique_ptr<ConfigWatcher> m_watcher;
     std::unique_ptr<class EndpointStatusModel> m_model;
+    std::unique_ptr<class FleetSources> m_fleet;
     std::unique_ptr<DemoEnvironment> m_demo;
     std::unique_ptr<NotificationCenter> m_notifications;
     std::unique_ptr<MainWindow> m_window;

@@ -8,12 +8,16 @@
 #include "dialogs/preferences.h"
 #include "dialogs/preferencesdialog.h"
 #include "dialogs/resenddialog.h"
+#include "dialogs/sourcesdialog.h"
 #include "list/endpointlistwidget.h"
+#include "models/endpointstatusmodel.h"
 #include "monitor/monitor.h"
 #include "presets/presetregistry.h"
 #include "statusstyle.h"
 #include "window/dashboard.h"
 #include "window/firstrunpage.h"
+#include "window/fleetsources.h"
+#include "window/sourcebanner.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,6 +31,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace sw {
 
@@ -49,8 +54,15 @@ MainWindow::MainWindow(const AppContext &context, Dashboard *dashboard, QWidget 
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
+    // The banner of unhealthy Prometheus sources sits above the list and the detail.
+    auto *listPage = new QWidget(this);
+    m_banner = new SourceBanner(listPage);
+    auto *listLayout = new QVBoxLayout(listPage);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(m_banner);
+    listLayout->addWidget(m_splitter, 1);
     m_pages->addWidget(m_firstRun);
-    m_pages->addWidget(m_splitter);
+    m_pages->addWidget(listPage);
     setCentralWidget(m_pages);
 
     m_networkLabel = new QLabel(this);
@@ -67,7 +79,8 @@ MainWindow::MainWindow(const AppContext &context, Dashboard *dashboard, QWidget 
     connect(
         m_list, &EndpointListWidget::currentEndpointChanged, m_detail, &DetailPane::showEndpoint);
     connect(m_list, &EndpointListWidget::currentEndpointChanged, this, [this](const QString &id) {
-        const bool has = !id.isEmpty();
+        // Remote rows: nothing to resend, edit or probe from here.
+        const bool has = !id.isEmpty() && !EndpointStatusModel::isRemoteId(id);
         for (const char *name : { "resend", "edit", "duplicate", "delete", "probeNow" })
             m_actions.value(QLatin1String(name))->setEnabled(has);
     });
@@ -90,6 +103,17 @@ MainWindow::MainWindow(const AppContext &context, Dashboard *dashboard, QWidget 
     connect(m_firstRun, &FirstRunPage::addRequested, this, &MainWindow::addEndpoint);
     connect(m_ctx.monitor, &Monitor::networkSuspectChanged, this, &MainWindow::updateStatus);
     connect(m_ctx.monitor, &Monitor::stateChanged, this, &MainWindow::updateStatus);
+
+    connect(m_banner, &SourceBanner::editSourcesRequested, this, &MainWindow::openSources);
+    if (m_ctx.fleet) {
+        const auto refreshBanner = [this] {
+            m_banner->refresh(*m_ctx.fleet);
+            updatePage();
+        };
+        connect(m_ctx.fleet, &FleetSources::healthChanged, this, refreshBanner);
+        connect(m_ctx.fleet, &FleetSources::sourcesChanged, this, refreshBanner);
+        m_banner->refresh(*m_ctx.fleet);
+    }
 
     setTrayAvailable(false); // until the tray says otherwise
     updatePage();
@@ -177,6 +201,13 @@ void MainWindow::buildActions()
         &QAction::triggered,
         this,
         &MainWindow::openPreferences);
+    connect(make("sources",
+                tr("Prometheus &sources…"),
+                QKeySequence(),
+                tr("Prometheus servers whose agents' endpoints appear here, marked remote")),
+        &QAction::triggered,
+        this,
+        &MainWindow::openSources);
     connect(make("quit", tr("&Quit"), QKeySequence::Quit, tr("Quit ServeWatch")),
         &QAction::triggered,
         this,
@@ -203,6 +234,7 @@ void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions.value(QStringLiteral("preferences")));
+    file->addAction(m_actions.value(QStringLiteral("sources")));
     file->addSeparator();
     file->addAction(m_actions.value(QStringLiteral("quit")));
     QMenu *ep = menuBar()->addMenu(tr("&Endpoint"));
@@ -293,7 +325,8 @@ void MainWindow::contextChanged()
 
 void MainWindow::updatePage()
 {
-    const bool any = !m_ctx.monitor->config().endpoints.isEmpty();
+    const bool any = !m_ctx.monitor->config().endpoints.isEmpty()
+        || (m_ctx.fleet && !m_ctx.fleet->sources().isEmpty());
     m_pages->setCurrentIndex(any ? 1 : 0);
 }
 
@@ -379,6 +412,21 @@ void MainWindow::openPreferences()
         QSettings s;
         dlg->preferences().save(s);
         emit preferencesChanged();
+    });
+    dlg->open();
+}
+
+void MainWindow::openSources()
+{
+    QSettings settings;
+    auto *dlg = new SourcesDialog(m_ctx.secrets, loadFleetSources(settings), this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &QDialog::accepted, this, [this, dlg] {
+        QSettings s;
+        saveFleetSources(s, dlg->sources());
+        if (m_ctx.fleet)
+            m_ctx.fleet->setConfigs(dlg->sources());
+        emit fleetSourcesChanged();
     });
     dlg->open();
 }

@@ -15,6 +15,7 @@ namespace sw {
 class DetailPane;
 class EndpointListWidget;
 class FirstRunPage;
+class SourceBanner;
 class Dashboard;
 
 // The window an operator keeps open: the endpoint list (with filters and the status summary)
@@ -41,12 +42,15 @@ public:
     DetailPane *detailPane() const { return m_detail; }
     QAction *action(const QString &name) const;
     FirstRunPage *firstRunPage() const { return m_firstRun; }
+    SourceBanner *sourceBanner() const { return m_banner; }
+    void openSources(); // File → Prometheus sources…
     bool showsFirstRun() const;
 
 signals:
     void quitRequested();
     void demoRequested();
     void preferencesChanged(); // saved in QSettings
+    void fleetSourcesChanged(); // File → Prometheus sources… saved them in QSettings
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -73,6 +77,7 @@ private:
     FirstRunPage *m_firstRun = nullptr;
     QSplitter *m_splitter = nullptr;
     EndpointListWidget *m_list = nullptr;
+    SourceBanner *m_banner = nullptr;
     DetailPane *m_detail = nullptr;
     QLabel *m_networkLabel = nullptr;
     QLabel *m_historyLabel = nullptr;
