@@ -113,6 +113,10 @@ public:
         // is bounded: a client pipelining without end is slowed down, not buffered here.
         if (m_closed || m_busy)
             return;
+        // A request has begun: it must be complete within the short timeout, however long the
+        // connection idled before.
+        if (m_idle.interval() != m_server.m_options.idleTimeoutMs)
+            m_idle.start(m_server.m_options.idleTimeoutMs);
         feed(m_socket->readAll());
     }
 
@@ -162,6 +166,7 @@ private:
             + QByteArray::number(reply.body.size()) + "\r\nCache-Control: no-store\r\n";
         for (const auto &[name, value] : reply.headers)
             out += name + ": " + value + "\r\n";
+        m_keepAlive = m_keepAlive && reply.status < 400;
         out += m_keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
         if (!head)
             out += reply.body;
@@ -172,7 +177,7 @@ private:
             return;
         }
         m_parser.reset();
-        m_idle.start(m_server.m_options.idleTimeoutMs);
+        m_idle.start(m_server.m_options.keepAliveIdleMs);
         if (!m_pending.isEmpty() || m_socket->bytesAvailable() > 0) {
             const QByteArray next = std::exchange(m_pending, {}) + m_socket->readAll();
             feed(next);

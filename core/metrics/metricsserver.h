@@ -28,7 +28,11 @@ struct MetricsServerOptions {
     QByteArray bearerToken; // empty: no authentication
     std::optional<QSslConfiguration> tls; // set: HTTPS only
     int maxConnections = 32; // more are closed at once
-    int idleTimeoutMs = 10000; // a request (or the next one on a kept-alive connection) within this
+    int idleTimeoutMs = 10000; // the first request (and each one once begun) within this
+    // After a successful answer the connection may idle this long for the next request: longer
+    // than a scrape interval, so a scraper keeps its connection (Prometheus' default is 15 s).
+    // Failed requests (401, 4xx) get no keep-alive.
+    int keepAliveIdleMs = 120000;
     qsizetype maxHeaderBytes = qsizetype(8) * 1024;
 };
 
