@@ -65,7 +65,11 @@ int runDashboard(int argc, char **argv)
     const QCommandLineOption endpoint(QStringLiteral("endpoint"),
         QStringLiteral("Open this endpoint (its id) when the window appears."),
         QStringLiteral("ID"));
-    p.addOptions({ help, demo, config, db, minimized, endpoint });
+    const QCommandLineOption prometheus(QStringLiteral("prometheus"),
+        QStringLiteral("Also show the endpoints of the agents this Prometheus scrapes (for this "
+                       "session, without a token; File → Prometheus sources… keeps sources)."),
+        QStringLiteral("URL"));
+    p.addOptions({ help, demo, config, db, minimized, endpoint, prometheus });
     if (!p.parse(QApplication::arguments())) {
         QTextStream(stderr) << "servewatch: " << p.errorText() << "\nTry 'servewatch --help'.\n";
         return ExitUsage;
@@ -82,6 +86,15 @@ int runDashboard(int argc, char **argv)
     o.databasePath = p.value(db);
     o.startHidden = p.isSet(minimized);
     o.openEndpoint = p.value(endpoint);
+    for (const QString &url : p.values(prometheus)) {
+        const QUrl u = QUrl::fromUserInput(url);
+        if (!u.isValid() || (u.scheme() != u"http" && u.scheme() != u"https")) {
+            QTextStream(stderr) << "servewatch: --prometheus: expected an http(s) URL, got '" << url
+                                << "'\nTry 'servewatch --help'.\n";
+            return ExitUsage;
+        }
+        o.prometheus << u;
+    }
     QString error;
     if (!dashboard.start(o, &error)) {
         QTextStream(stderr) << "servewatch: " << error << '\n';

@@ -23,6 +23,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimer>
 
 namespace sw {
 
@@ -189,13 +190,36 @@ bool Dashboard::start(const Options &options, QString *error)
     else if (m_demo)
         applyConfig(m_demo->config());
     m_monitor->start();
-    m_fleet->setConfigs(loadFleetSources(settings));
+    QList<FleetSourceConfig> sources = loadFleetSources(settings);
+    for (int i = 0; i < options.prometheus.size(); ++i) {
+        FleetSourceConfig c;
+        const QUrl &url = options.prometheus.at(i);
+        c.id = QStringLiteral("cli-%1").arg(i + 1);
+        c.name = tr("Prometheus %1").arg(url.authority());
+        c.url = url;
+        c.intervalMs = 5000;
+        sources << c;
+    }
+    m_fleet->setConfigs(sources);
 
     if ((options.startHidden || prefs.startMinimized) && m_tray->isAvailable())
         m_window->hide();
     else
         m_window->show();
-    if (!options.openEndpoint.isEmpty()) {
+    if (EndpointStatusModel::isRemoteId(options.openEndpoint)) {
+        // Remote rows arrive with the source's first answer.
+        const QString id = options.openEndpoint;
+        auto *wait = new QObject(this);
+        const auto open = [this, id, wait] {
+            if (m_model->endpointIndex(id).isValid()) {
+                QObject::disconnect(m_model.get(), nullptr, wait, nullptr);
+                m_window->showEndpoint(id);
+                wait->deleteLater();
+            }
+        };
+        connect(m_model.get(), &QAbstractItemModel::rowsInserted, wait, open);
+        QTimer::singleShot(30000, wait, [wait] { wait->deleteLater(); });
+    } else if (!options.openEndpoint.isEmpty()) {
         if (m_monitor->status(options.openEndpoint))
             m_window->showEndpoint(options.openEndpoint);
         else

@@ -3,8 +3,10 @@
 #include "appcontext.h"
 #include "config/endpointconfig.h"
 
+#include <QList>
 #include <QObject>
 #include <QString>
+#include <QUrl>
 
 #include <memory>
 
@@ -29,6 +31,7 @@ public:
         bool demo = false;
         bool startHidden = false; // start in the tray (when one exists)
         QString openEndpoint; // the endpoint shown first (its id); empty = the first one
+        QList<QUrl> prometheus; // extra Prometheus sources for this session (no token)
     };
 
     explicit Dashboard(QObject *parent = nullptr);
