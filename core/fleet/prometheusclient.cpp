@@ -230,12 +230,16 @@ void PrometheusClient::send(
         reply->abort();
     });
     deadline->start(m_timeoutMs);
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64 total) {
-        if (received > MaxAnswerBytes || total > MaxAnswerBytes) {
-            reply->setProperty(TooLargeProperty, true);
-            reply->abort();
-        }
-    });
+    const qint64 cap = m_maxAnswerBytes;
+    connect(reply,
+        &QNetworkReply::downloadProgress,
+        reply,
+        [reply, cap](qint64 received, qint64 total) {
+            if (received > cap || total > cap) {
+                reply->setProperty(TooLargeProperty, true);
+                reply->abort();
+            }
+        });
 
     const bool hasContext = context != nullptr;
     QPointer<QObject> guard(context);
@@ -261,8 +265,7 @@ void PrometheusClient::finish(QNetworkReply *reply, qint64 elapsedMs, const Call
     PromResult r;
 
     if (reply->property(TooLargeProperty).toBool()) {
-        r = badJson(
-            QStringLiteral("larger than %1 MB").arg(MaxAnswerBytes / (1024 * 1024)), status);
+        r = badJson(QStringLiteral("larger than %1 KB").arg(m_maxAnswerBytes / 1024), status);
     } else if (reply->property(TimedOutProperty).toBool() || err == QNetworkReply::TimeoutError
         || err == QNetworkReply::OperationCanceledError) {
         // Aborted by the deadline or by Qt's transfer timeout (which reports "canceled").

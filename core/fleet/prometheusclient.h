@@ -72,7 +72,7 @@ class PrometheusClient : public QObject
 public:
     using Callback = std::function<void(const PromResult &)>;
 
-    // Answers larger than this are refused (BadJson) rather than parsed.
+    // Answers larger than this are refused (BadJson) rather than parsed, by default.
     static constexpr qint64 MaxAnswerBytes = qint64(32) * 1024 * 1024;
 
     explicit PrometheusClient(const QUrl &baseUrl, QObject *parent = nullptr);
@@ -84,7 +84,9 @@ public:
     void setBearerToken(const QString &token) { m_token = token; } // "" = none
     bool hasBearerToken() const { return !m_token.isEmpty(); }
     int timeoutMs() const { return m_timeoutMs; }
-    void setTimeoutMs(int ms) { m_timeoutMs = ms; } // per request; > 0
+    void setTimeoutMs(int ms) { m_timeoutMs = ms > 0 ? ms : 5000; } // per request
+    qint64 maxAnswerBytes() const { return m_maxAnswerBytes; }
+    void setMaxAnswerBytes(qint64 bytes) { m_maxAnswerBytes = bytes; }
     // No proxy unless one is set here (never the environment's).
     void setProxy(const QNetworkProxy &proxy);
 
@@ -120,6 +122,7 @@ private:
     QUrl m_baseUrl;
     QString m_token;
     int m_timeoutMs = 5000;
+    qint64 m_maxAnswerBytes = MaxAnswerBytes;
     int m_pending = 0;
 };
 

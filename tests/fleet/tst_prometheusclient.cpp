@@ -58,6 +58,7 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void slowAnswerStillArrives();
+    void oversizedAnswerRefused();
     void contextDestroyedNoCallback();
     void clientDestroyedWithPendingRequest();
 };
@@ -393,6 +394,36 @@ void TestPrometheusClient::slowAnswerStillArrives()
     QVERIFY(w.wait());
     QVERIFY2(w.result->ok(), qPrintable(w.result->message));
     QVERIFY2(w.result->durationMs >= 390, qPrintable(QString::number(w.result->durationMs)));
+}
+
+void TestPrometheusClient::oversizedAnswerRefused()
+{
+    FakePrometheus fake;
+    QVERIFY(fake.listen());
+    QList<QPair<Labels, QString>> many;
+    for (int i = 0; i < 200; ++i)
+        many.append(
+            { Labels { { QStringLiteral("i"), QString::number(i) } }, QStringLiteral("1") });
+    FakePrometheus::Answer big;
+    big.body = FakePrometheus::vectorBody(many);
+    QVERIFY(big.body.size() > 8 * 1024);
+    fake.setAnswer(QStringLiteral("/api/v1/query"), big);
+    PrometheusClient client(fake.url());
+    client.setMaxAnswerBytes(4 * 1024);
+    Waiter w;
+    client.query(QStringLiteral("up"), QDateTime(), nullptr, w.callback());
+    QVERIFY(w.wait());
+    QCOMPARE(w.result->error, PromErrorKind::BadJson);
+    QVERIFY2(w.result->message.contains(QLatin1String("larger than 4 KB")),
+        qPrintable(w.result->message));
+
+    // The same answer under the default cap parses.
+    client.setMaxAnswerBytes(PrometheusClient::MaxAnswerBytes);
+    Waiter ok;
+    client.query(QStringLiteral("up"), QDateTime(), nullptr, ok.callback());
+    QVERIFY(ok.wait());
+    QVERIFY2(ok.result->ok(), qPrintable(ok.result->message));
+    QCOMPARE(ok.result->vector.size(), 200);
 }
 
 void TestPrometheusClient::contextDestroyedNoCallback()
