@@ -10,3 +10,7 @@ sw_add_test(tst_prometheusclient SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_prometheu
     LIBS servewatch_fakeprometheus LABELS fleet TIMEOUT 60)
 sw_add_test(tst_fleetsource SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_fleetsource.cpp
     LIBS servewatch_fakeprometheus LABELS fleet TIMEOUT 60)
+sw_add_test(tst_remotetimeline SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_remotetimeline.cpp
+    LIBS servewatch_fakeprometheus LABELS fleet TIMEOUT 60)
+sw_add_test(tst_remotediagnosis SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_remotediagnosis.cpp
+    LABELS fleet TIMEOUT 60)

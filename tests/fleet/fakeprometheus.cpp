@@ -30,6 +30,25 @@ QJsonArray point(const QDateTime &t, const QString &value)
 
 } // namespace
 
+Labels agentSeriesLabels(const QString &metric,
+    const QString &endpoint,
+    const QString &agent,
+    const QString &location,
+    const Labels &extra)
+{
+    Labels l { { QStringLiteral("__name__"), metric },
+        { QStringLiteral("endpoint"), endpoint },
+        { QStringLiteral("service"), QStringLiteral("llm") },
+        { QStringLiteral("preset"), QStringLiteral("vllm") },
+        { QStringLiteral("agent"), agent },
+        { QStringLiteral("location"), location },
+        { QStringLiteral("job"), QStringLiteral("servewatch") },
+        { QStringLiteral("instance"), agent + QStringLiteral(":9464") } };
+    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+        l.insert(it.key(), it.value());
+    return l;
+}
+
 QString FakePrometheus::Request::param(const QString &name) const
 {
     const QList<QByteArray> pairs = rawQuery.split('&');

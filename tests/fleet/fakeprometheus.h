@@ -15,6 +15,16 @@ class QTcpSocket;
 
 namespace sw::test {
 
+using Labels = QMap<QString, QString>;
+
+// The labels of one agent's series about one endpoint, as the metrics contract names them
+// (endpoint, service "llm", preset "vllm", agent, location) plus job/instance, and `extra`.
+Labels agentSeriesLabels(const QString &metric,
+    const QString &endpoint,
+    const QString &agent,
+    const QString &location,
+    const Labels &extra = {});
+
 // A fake of Prometheus' HTTP API on 127.0.0.1 (port chosen by the system) answering canned
 // bodies per path: the tests' stand-in for a Prometheus server that is slow, refuses the token,
 // answers garbage or never answers.

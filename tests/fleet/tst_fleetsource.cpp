@@ -1,22 +1,15 @@
 // FleetSource against a fake Prometheus on loopback: one instant query per poll grouped into
 // remote endpoints (two agents in two locations, one down: regional), snapshot kept while the
 // source fails, health transitions (ok, slow, unauthorized, bad answer, unreachable and back),
-// the bearer token, PromQL escaping and timeline records from query_range. diagnoseRemote against
-// the built-in knowledge base.
+// the bearer token, polling at the interval and stopping.
 
 #include "fakeprometheus.h"
 
-#include "diagnosis/knowledgebase.h"
 #include "fleet/fleetsource.h"
-#include "fleet/prometheusclient.h"
-#include "fleet/remotediagnosis.h"
 #include "fleet/remotesnapshot.h"
-#include "fleet/remotetimeline.h"
 
 #include <QSignalSpy>
 #include <QTest>
-
-#include <optional>
 
 using namespace sw;
 using sw::test::FakePrometheus;
@@ -25,29 +18,10 @@ namespace {
 
 constexpr int WaitMs = 5000;
 const QString QueryPath = QStringLiteral("/api/v1/query");
-const QString RangePath = QStringLiteral("/api/v1/query_range");
 
-using Labels = QMap<QString, QString>;
+using sw::test::agentSeriesLabels;
+using sw::test::Labels;
 using Sample = QPair<Labels, QString>;
-
-Labels endpointLabels(const QString &metric,
-    const QString &endpoint,
-    const QString &agent,
-    const QString &location,
-    const Labels &extra = {})
-{
-    Labels l { { QStringLiteral("__name__"), metric },
-        { QStringLiteral("endpoint"), endpoint },
-        { QStringLiteral("service"), QStringLiteral("llm") },
-        { QStringLiteral("preset"), QStringLiteral("vllm") },
-        { QStringLiteral("agent"), agent },
-        { QStringLiteral("location"), location },
-        { QStringLiteral("job"), QStringLiteral("servewatch") },
-        { QStringLiteral("instance"), agent + QStringLiteral(":9464") } };
-    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
-        l.insert(it.key(), it.value());
-    return l;
-}
 
 // Every state series of one agent for one endpoint: 1 for `state`, 0 for the others.
 QList<Sample> stateSeries(
@@ -56,7 +30,7 @@ QList<Sample> stateSeries(
     QList<Sample> out;
     for (int i = 0; i < EndpointStateCount; ++i) {
         const auto s = EndpointState(i);
-        out.append({ endpointLabels(QStringLiteral("servewatch_endpoint_state"),
+        out.append({ agentSeriesLabels(QStringLiteral("servewatch_endpoint_state"),
                          endpoint,
                          agent,
                          location,
@@ -74,7 +48,7 @@ Sample infoSeries(const QString &endpoint,
     const QString &detail,
     const QString &cause)
 {
-    return { endpointLabels(QStringLiteral("servewatch_probe_failure_info"),
+    return { agentSeriesLabels(QStringLiteral("servewatch_probe_failure_info"),
                  endpoint,
                  agent,
                  location,
@@ -91,7 +65,7 @@ Sample gauge(const QString &metric,
     const QString &location,
     const QString &value)
 {
-    return { endpointLabels(metric, endpoint, agent, location), value };
+    return { agentSeriesLabels(metric, endpoint, agent, location), value };
 }
 
 const qint64 DownSince = 1700000000;
@@ -146,7 +120,7 @@ QList<Sample> fleetSamples(EndpointState mOnA1 = EndpointState::Down)
         QStringLiteral("a1"),
         QStringLiteral("eu-1"),
         QStringLiteral("0"));
-    s << Sample { endpointLabels(QStringLiteral("servewatch_endpoint_info"),
+    s << Sample { agentSeriesLabels(QStringLiteral("servewatch_endpoint_info"),
                       QStringLiteral("m"),
                       QStringLiteral("a1"),
                       QStringLiteral("eu-1"),
@@ -169,11 +143,11 @@ QList<Sample> fleetSamples(EndpointState mOnA1 = EndpointState::Down)
         QStringLiteral("NaN"));
 
     // Noise: a series without agent, and one without endpoint.
-    Labels noAgent = endpointLabels(
+    Labels noAgent = agentSeriesLabels(
         QStringLiteral("probe_duration_seconds"), QStringLiteral("x"), QString(), QString());
     noAgent.remove(QStringLiteral("agent"));
     s << Sample { noAgent, QStringLiteral("1") };
-    Labels noEndpoint = endpointLabels(
+    Labels noEndpoint = agentSeriesLabels(
         QStringLiteral("probe_duration_seconds"), QString(), QStringLiteral("a1"), QString());
     noEndpoint.remove(QStringLiteral("endpoint"));
     s << Sample { noEndpoint, QStringLiteral("1") };
@@ -224,23 +198,11 @@ private Q_SLOTS:
     void silentSourceTimesOut();
     void startPollsAtInterval();
     void healthIds();
-    void timelineQueryEscapes_data();
-    void timelineQueryEscapes();
-    void timelineStep_data();
-    void timelineStep();
-    void fetchTimelineRecords();
-    void fetchTimelineError();
-    void diagnoseRemoteRanksAgentCause();
-    void diagnoseRemoteUsesStatus();
-
-private:
-    const KnowledgeBase *m_kb = nullptr;
 };
 
 void TestFleetSource::initTestCase()
 {
     qRegisterMetaType<FleetSourceHealth>();
-    m_kb = &KnowledgeBase::builtIn();
 }
 
 void TestFleetSource::groupsIntoRemoteEndpoints()
@@ -544,300 +506,6 @@ void TestFleetSource::healthIds()
     QCOMPARE(fleetHealthId(FleetHealth::Unreachable), QLatin1String("unreachable"));
     QCOMPARE(fleetHealthId(FleetHealth::Unauthorized), QLatin1String("unauthorized"));
     QCOMPARE(fleetHealthId(FleetHealth::BadAnswer), QLatin1String("bad_answer"));
-}
-
-void TestFleetSource::timelineQueryEscapes_data()
-{
-    QTest::addColumn<QString>("endpoint");
-    QTest::addColumn<QString>("agent");
-    QTest::addColumn<QString>("endpointMatcher");
-    QTest::newRow("plain") << "m"
-                           << "a1"
-                           << "endpoint=\"m\"";
-    QTest::newRow("quote") << "we\"ird"
-                           << "a1"
-                           << "endpoint=\"we\\\"ird\"";
-    QTest::newRow("backslash") << "c:\\x"
-                               << "a\\1"
-                               << "endpoint=\"c:\\\\x\"";
-    QTest::newRow("injection") << "m\"}or{x=\""
-                               << "a1"
-                               << "endpoint=\"m\\\"}or{x=\\\"\"";
-}
-
-void TestFleetSource::timelineQueryEscapes()
-{
-    QFETCH(QString, endpoint);
-    QFETCH(QString, agent);
-    QFETCH(QString, endpointMatcher);
-    const QString q = remoteTimelineQuery(endpoint, agent);
-    QVERIFY2(q.contains(endpointMatcher), qPrintable(q));
-    QVERIFY2(
-        q.contains(PrometheusClient::labelMatcher(QStringLiteral("agent"), agent)), qPrintable(q));
-    QVERIFY(q.endsWith(u'}'));
-    // Outside the escaped values, exactly the quotes of the name regex and the two matchers.
-    QString stripped = q;
-    stripped.remove(QStringLiteral("\\\\")).remove(QStringLiteral("\\\""));
-    QCOMPARE(stripped.count(u'"'), 6);
-}
-
-void TestFleetSource::timelineStep_data()
-{
-    QTest::addColumn<qint64>("rangeSeconds");
-    QTest::addColumn<double>("step");
-    QTest::newRow("1 h") << qint64(3600) << 15.0;
-    QTest::newRow("2.5 h") << qint64(9000) << 15.0;
-    QTest::newRow("1 d") << qint64(86400) << 144.0;
-    QTest::newRow("7 d") << qint64(7 * 86400) << 1008.0;
-    QTest::newRow("empty") << qint64(0) << 15.0;
-}
-
-void TestFleetSource::timelineStep()
-{
-    QFETCH(qint64, rangeSeconds);
-    QFETCH(double, step);
-    const QDateTime to = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
-    QCOMPARE(remoteTimelineStepSeconds(to.addSecs(-rangeSeconds), to), step);
-}
-
-void TestFleetSource::fetchTimelineRecords()
-{
-    FakePrometheus fake;
-    QVERIFY(fake.listen());
-    const QDateTime to = QDateTime::fromSecsSinceEpoch(1700003600, Qt::UTC);
-    const QDateTime from = to.addSecs(-3600);
-    const QDateTime t0 = from.addSecs(60);
-    const QDateTime t1 = t0.addSecs(15);
-    const QDateTime t2 = t1.addSecs(15);
-    const QString ep = QStringLiteral("m\"1");
-    auto labels = [&ep](const QString &metric, const Labels &extra = {}) {
-        return endpointLabels(metric, ep, QStringLiteral("a1"), QStringLiteral("eu-1"), extra);
-    };
-    auto info = [&](const QString &cls, const QString &phase, const QString &cause) {
-        return labels(QStringLiteral("servewatch_probe_failure_info"),
-            { { QStringLiteral("class"), cls },
-                { QStringLiteral("phase"), phase },
-                { QStringLiteral("detail"), QString() },
-                { QStringLiteral("cause"), cause } });
-    };
-    auto state = [&](const QString &s) {
-        return labels(
-            QStringLiteral("servewatch_endpoint_state"), { { QStringLiteral("state"), s } });
-    };
-    const QString one = QStringLiteral("1");
-    const QString zero = QStringLiteral("0");
-    FakePrometheus::Answer range;
-    range.body = FakePrometheus::matrixBody({
-        { labels(QStringLiteral("probe_duration_seconds")),
-            { { t0, QStringLiteral("0.150") },
-                { t1, QStringLiteral("0.003") },
-                { t2, QStringLiteral("0.004") } } },
-        { labels(QStringLiteral("probe_http_status_code")),
-            { { t0, QStringLiteral("200") }, { t1, zero }, { t2, zero } } },
-        { info(QStringLiteral("ok"), QStringLiteral("none"), QString()), { { t0, one } } },
-        { info(QStringLiteral("connection_refused"),
-              QStringLiteral("connect"),
-              QStringLiteral("wrong_port")),
-            { { t1, one }, { t2, one } } },
-        { state(QStringLiteral("up")), { { t0, one }, { t1, one }, { t2, zero } } },
-        { state(QStringLiteral("down")), { { t0, zero }, { t1, zero }, { t2, one } } },
-        // A step with only a state (no probe yet): no record.
-        { state(QStringLiteral("unknown")), { { from, one } } },
-    });
-    fake.setAnswer(RangePath, range);
-
-    FleetSource source(configFor(fake));
-    std::optional<QList<ProbeRecord>> records;
-    QString error = QStringLiteral("not called");
-    int calls = 0;
-    source.fetchTimeline(ep,
-        QStringLiteral("a1"),
-        from,
-        to,
-        this,
-        [&](const QList<ProbeRecord> &r, const QString &e) {
-            ++calls;
-            records = r;
-            error = e;
-        });
-    QVERIFY(QTest::qWaitFor([&] { return calls > 0; }, WaitMs));
-    QCOMPARE(calls, 1);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-
-    const FakePrometheus::Request &req = fake.requests().first();
-    QCOMPARE(req.path, RangePath);
-    QCOMPARE(req.param(QStringLiteral("query")), remoteTimelineQuery(ep, QStringLiteral("a1")));
-    QVERIFY(req.param(QStringLiteral("query")).contains(QLatin1String("endpoint=\"m\\\"1\"")));
-    QCOMPARE(req.param(QStringLiteral("step")).toDouble(), 15.0);
-    QCOMPARE(req.param(QStringLiteral("start")).toDouble(), double(from.toSecsSinceEpoch()));
-    QCOMPARE(req.param(QStringLiteral("end")).toDouble(), double(to.toSecsSinceEpoch()));
-
-    QCOMPARE(records->size(), 3);
-    const ProbeRecord &r0 = records->at(0);
-    QCOMPARE(r0.endpointId, ep);
-    QCOMPARE(r0.at, t0);
-    QCOMPARE(r0.failureClass, FailureClass::Ok);
-    QCOMPARE(r0.phase, Phase::None);
-    QCOMPARE(r0.httpStatus, 200);
-    QCOMPARE(r0.timings.totalMs, 150.0);
-    QCOMPARE(r0.stateAfter, EndpointState::Up);
-    QVERIFY(r0.topCause.isEmpty());
-
-    const ProbeRecord &r1 = records->at(1);
-    QCOMPARE(r1.at, t1);
-    QCOMPARE(r1.failureClass, FailureClass::ConnectionRefused);
-    QCOMPARE(r1.phase, Phase::Connect);
-    QCOMPARE(r1.httpStatus, 0);
-    QCOMPARE(r1.timings.totalMs, 3.0);
-    QCOMPARE(r1.stateAfter, EndpointState::Up); // not yet down (threshold)
-    QCOMPARE(r1.topCause, QStringLiteral("wrong_port"));
-
-    const ProbeRecord &r2 = records->at(2);
-    QCOMPARE(r2.stateAfter, EndpointState::Down);
-    QCOMPARE(r2.failureClass, FailureClass::ConnectionRefused);
-
-    const QList<StateTransition> transitions = transitionsFromRecords(*records);
-    QCOMPARE(transitions.size(), 1);
-    QCOMPARE(transitions.first().at, t2);
-    QCOMPARE(transitions.first().from, EndpointState::Up);
-    QCOMPARE(transitions.first().to, EndpointState::Down);
-    QCOMPARE(transitions.first().failureClass, FailureClass::ConnectionRefused);
-}
-
-void TestFleetSource::fetchTimelineError()
-{
-    FakePrometheus fake;
-    QVERIFY(fake.listen());
-    FakePrometheus::Answer denied;
-    denied.status = 403;
-    denied.body = "Forbidden";
-    fake.setAnswer(RangePath, denied);
-    FleetSource source(configFor(fake));
-    int calls = 0;
-    QString error;
-    qsizetype count = -1;
-    const QDateTime to = QDateTime::currentDateTimeUtc();
-    source.fetchTimeline(QStringLiteral("m"),
-        QStringLiteral("a1"),
-        to.addSecs(-3600),
-        to,
-        nullptr,
-        [&](const QList<ProbeRecord> &r, const QString &e) {
-            ++calls;
-            count = r.size();
-            error = e;
-        });
-    QVERIFY(QTest::qWaitFor([&] { return calls > 0; }, WaitMs));
-    QCOMPARE(count, 0);
-    QVERIFY2(error.contains(QLatin1String("403")), qPrintable(error));
-    // A timeline failure is not the source's health (that is the polling's business).
-    QCOMPARE(source.health().health, FleetHealth::Unknown);
-
-    // The context gone before the answer: no call.
-    FakePrometheus::Answer slow = okAnswer({});
-    slow.body = FakePrometheus::matrixBody({});
-    slow.delayMs = 100;
-    fake.setAnswer(RangePath, slow);
-    auto context = std::make_unique<QObject>();
-    int late = 0;
-    source.fetchTimeline(QStringLiteral("m"),
-        QStringLiteral("a1"),
-        to.addSecs(-3600),
-        to,
-        context.get(),
-        [&late](const QList<ProbeRecord> &, const QString &) { ++late; });
-    context.reset();
-    QVERIFY(QTest::qWaitFor([&] { return source.client().pendingRequests() == 0; }, WaitMs));
-    QCOMPARE(late, 0);
-}
-
-void TestFleetSource::diagnoseRemoteRanksAgentCause()
-{
-    RemoteObservation o;
-    o.agent = QStringLiteral("a1");
-    o.location = QStringLiteral("eu-1");
-    o.state = EndpointState::Down;
-    o.failureClass = FailureClass::ConnectionRefused;
-    o.phase = Phase::Connect;
-    o.latencySeconds = 0.002;
-
-    // Without the agent's cause: the knowledge base's own order.
-    const Diagnosis plain = diagnoseRemote(*m_kb, o);
-    QCOMPARE(plain.classId, QStringLiteral("connection_refused"));
-    QVERIFY(plain.causes.size() >= 3);
-    QVERIFY(!plain.fixes.isEmpty());
-    QVERIFY(!plain.evidence.isEmpty());
-    QVERIFY2(plain.evidence.first().contains(QLatin1String("a1"))
-            && plain.evidence.first().contains(QLatin1String("eu-1"))
-            && plain.evidence.first().contains(QLatin1String("connect")),
-        qPrintable(plain.evidence.first()));
-    // 2 ms: failed fast, as the local evidence would say.
-    QVERIFY(plain.causes.first().because.contains(QLatin1String("failed_fast")));
-    const QString notFirst = plain.causes.at(2).id;
-    QVERIFY(notFirst != plain.causes.first().id);
-
-    o.cause = notFirst;
-    const Diagnosis ranked = diagnoseRemote(*m_kb, o);
-    QCOMPARE(ranked.causes.size(), plain.causes.size());
-    QCOMPARE(ranked.causes.first().id, notFirst);
-    QVERIFY(ranked.causes.first().because.contains(QLatin1String("agent_cause")));
-    QVERIFY(ranked.causes.first().score >= ranked.causes.at(1).score);
-    QCOMPARE(ranked.causes.at(1).id, plain.causes.first().id);
-    if (!ranked.causes.first().fixes.isEmpty())
-        QCOMPARE(ranked.fixes.first().text, ranked.causes.first().fixes.first().text);
-
-    // A cause the knowledge base does not know (or "other"): the order stays.
-    o.cause = QStringLiteral("other");
-    const Diagnosis other = diagnoseRemote(*m_kb, o);
-    QCOMPARE(other.causes.first().id, plain.causes.first().id);
-
-    // Without the URL the commands carry fill-ins (PORT); with the URL the agent exported, its
-    // host and port; the summary names the host.
-    auto commands = [](const Diagnosis &d) {
-        QStringList out;
-        for (const RankedCause &c : d.causes) {
-            for (const KbCommand &k : c.checks + c.fixes)
-                out << k.command;
-        }
-        return out.join(u'\n');
-    };
-    QVERIFY2(commands(plain).contains(QLatin1String("sport = :PORT")), qPrintable(commands(plain)));
-    o.url = QStringLiteral("http://10.1.2.3:8000/v1/models");
-    const Diagnosis withUrl = diagnoseRemote(*m_kb, o);
-    const QString withUrlCommands = commands(withUrl);
-    QVERIFY2(
-        !withUrlCommands.contains(QLatin1String("sport = :PORT")), qPrintable(withUrlCommands));
-    QVERIFY2(withUrlCommands.contains(QLatin1String("sport = :8000")), qPrintable(withUrlCommands));
-    QVERIFY2(withUrl.summary.contains(QLatin1String("10.1.2.3")), qPrintable(withUrl.summary));
-}
-
-void TestFleetSource::diagnoseRemoteUsesStatus()
-{
-    RemoteObservation o;
-    o.agent = QStringLiteral("b2");
-    o.state = EndpointState::Down;
-    o.failureClass = FailureClass::InvalidResponse;
-    o.phase = Phase::Validate;
-    o.detail = QStringLiteral("unexpected_status");
-    o.latencySeconds = 0.05;
-
-    const Diagnosis noStatus = diagnoseRemote(*m_kb, o);
-    QCOMPARE(noStatus.detail, QStringLiteral("unexpected_status"));
-    QVERIFY(!noStatus.causes.isEmpty());
-    QVERIFY(noStatus.causes.first().id != QLatin1String("redirect_status"));
-
-    // The agent exported HTTP 302: the redirect cause rises to the top because of it.
-    o.httpStatus = 302;
-    const Diagnosis redirect = diagnoseRemote(*m_kb, o);
-    QCOMPARE(redirect.causes.first().id, QStringLiteral("redirect_status"));
-    QVERIFY(redirect.causes.first().because.contains(QLatin1String("status_302")));
-    QVERIFY(redirect.evidence.join(u'\n').contains(QLatin1String("302")));
-
-    // "other" stands for a detail outside the exported set: the class's causes.
-    o.detail = QStringLiteral("other");
-    const Diagnosis cls = diagnoseRemote(*m_kb, o);
-    QVERIFY(cls.detail.isEmpty());
-    QVERIFY(!cls.causes.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestFleetSource)
