@@ -104,6 +104,7 @@ public:
 
 signals:
     void stateCountsChanged();
+    void remoteStateCountsChanged(); // remote rows were added, removed or changed
 
 private:
     struct Item;

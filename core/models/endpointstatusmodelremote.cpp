@@ -190,6 +190,7 @@ void EndpointStatusModel::setRemoteEndpoints(
     if (group->state != state || group->since != since || group->name != name)
         changes.append({ group, { 0, EndpointColumn::COUNT - 1 } });
     emitChanged(changes);
+    emit remoteStateCountsChanged();
 }
 
 void EndpointStatusModel::setRemoteStale(const QString &sourceId, bool stale)
@@ -221,6 +222,7 @@ void EndpointStatusModel::removeRemoteSource(const QString &sourceId)
         keep.append(m_remoteEndpoints.take(c->key));
     keep.append(m_remoteGroups.take(sourceId));
     endRemoveRows();
+    emit remoteStateCountsChanged();
 }
 
 QVariant EndpointStatusModel::remoteData(const Item &it, int column, int role) const

@@ -59,10 +59,21 @@ StatusSummaryBar::StatusSummaryBar(EndpointStatusModel *model, QWidget *parent)
         m_buttons[i] = b;
         layout->addWidget(b);
     }
+    m_remote = new QLabel(this);
+    m_remote->setObjectName(QStringLiteral("remoteSummary"));
+    m_remote->setTextFormat(Qt::PlainText);
+    m_remote->setToolTip(tr("Endpoints probed by remote agents (Prometheus sources)"));
+    layout->addSpacing(16);
+    layout->addWidget(m_remote);
     layout->addStretch(1);
-    if (m_model)
+    if (m_model) {
         connect(
             m_model, &EndpointStatusModel::stateCountsChanged, this, &StatusSummaryBar::refresh);
+        connect(m_model,
+            &EndpointStatusModel::remoteStateCountsChanged,
+            this,
+            &StatusSummaryBar::refresh);
+    }
     refresh();
 }
 
@@ -105,6 +116,24 @@ void StatusSummaryBar::refresh()
         any = any || shown;
     }
     m_empty->setVisible(!any);
+    // Remote endpoints: one group of their own, after the local parts.
+    QStringList remote;
+    if (m_model) {
+        const auto counts = m_model->remoteStateCounts();
+        for (EndpointState s : Order) {
+            if (counts[size_t(s)] > 0)
+                remote << partText(s, counts[size_t(s)]);
+        }
+    }
+    m_remote->setText(remote.isEmpty()
+            ? QString()
+            : tr("Remote: %1").arg(remote.join(QStringLiteral(" \u00b7 "))));
+    m_remote->setVisible(!remote.isEmpty());
+}
+
+QString StatusSummaryBar::remoteText() const
+{
+    return m_remote->text().trimmed();
 }
 
 QString StatusSummaryBar::text() const

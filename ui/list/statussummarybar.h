@@ -26,7 +26,8 @@ public:
     explicit StatusSummaryBar(EndpointStatusModel *model, QWidget *parent = nullptr);
 
     void setActiveState(std::optional<EndpointState> state);
-    QString text() const; // the summary as shown, parts joined by " · "
+    QString text() const; // the summary as shown, parts joined by " · " (local endpoints)
+    QString remoteText() const; // "Remote: 1 down · 4 up", "" without remote endpoints
     int count(EndpointState state) const { return m_counts[size_t(state)]; }
     QToolButton *button(EndpointState state) const { return m_buttons[size_t(state)]; }
 
@@ -46,6 +47,7 @@ private:
     std::array<QToolButton *, EndpointStateCount> m_buttons {};
     std::array<QLabel *, EndpointStateCount> m_separators {};
     QLabel *m_empty = nullptr;
+    QLabel *m_remote = nullptr;
     std::optional<EndpointState> m_active;
 };
 

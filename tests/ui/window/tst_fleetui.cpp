@@ -18,6 +18,7 @@
 #include "list/endpointfilterproxy.h"
 #include "list/endpointlistwidget.h"
 #include "list/endpointpresentationproxy.h"
+#include "list/statussummarybar.h"
 #include "models/endpointstatusmodel.h"
 #include "models/modelroles.h"
 #include "monitor/monitor.h"
@@ -295,8 +296,12 @@ void TestFleetUi::remoteRowsAreMarkedWithTheirClass()
         = present.mapFromSource(m_model->endpointIndex(QStringLiteral("local-chat")));
     QCOMPARE(local.data().toString(), QStringLiteral("local-chat"));
 
-    // The list: a remote row has no local actions.
+    // The summary: local counts as before, remote ones as a group of their own.
     EndpointListWidget *list = m_window->endpointList();
+    QCOMPARE(list->summaryBar()->remoteText(), QStringLiteral("Remote: 1 up \u00b7 1 down"));
+    QVERIFY(!list->summaryBar()->text().contains(QStringLiteral("down")));
+
+    // The list: a remote row has no local actions.
     list->selectEndpoint(chatId());
     QCOMPARE(list->currentEndpointId(), chatId());
     for (const char *name : { "resend", "edit", "probeNow", "delete" })
