@@ -61,11 +61,23 @@ MetricsCommandLine::MetricsCommandLine()
     , m_key(QStringLiteral("metrics-tls-key"),
           QStringLiteral("The private key of --metrics-tls-cert (PEM, unencrypted)."),
           QStringLiteral("FILE"))
+    , m_probeAllow(QStringLiteral("probe-allow"),
+          QStringLiteral("Let /probe probe URL targets on these hosts besides the configured "
+                         "endpoints' URLs (repeatable): host, host:port, *.example.com or a "
+                         "network such as 10.0.0.0/8. Such probes never get a stored credential."),
+          QStringLiteral("PATTERN"))
+    , m_probeMax(QStringLiteral("probe-max-concurrent"),
+          QStringLiteral("/probe probes running at once (default 8); more are answered 503."),
+          QStringLiteral("N"))
+    , m_noProbe(QStringLiteral("no-probe-endpoint"),
+          QStringLiteral("Serve /metrics only: /probe answers 404."))
 { }
 
 QList<QCommandLineOption> MetricsCommandLine::options() const
 {
-    return { m_listen, m_agent, m_location, m_token, m_cert, m_key };
+    return {
+        m_listen, m_agent, m_location, m_token, m_cert, m_key, m_probeAllow, m_probeMax, m_noProbe
+    };
 }
 
 int MetricsCommandLine::read(
@@ -80,7 +92,14 @@ int MetricsCommandLine::read(
         return int(ExitConfigError);
     };
     if (!p.isSet(m_listen)) {
-        for (const QCommandLineOption *o : { &m_agent, &m_location, &m_token, &m_cert, &m_key }) {
+        for (const QCommandLineOption *o : { &m_agent,
+                 &m_location,
+                 &m_token,
+                 &m_cert,
+                 &m_key,
+                 &m_probeAllow,
+                 &m_probeMax,
+                 &m_noProbe }) {
             if (p.isSet(*o))
                 return usage(o->names().constFirst(), QStringLiteral("needs --metrics-listen"));
         }
@@ -102,6 +121,25 @@ int MetricsCommandLine::read(
                 QStringLiteral("expected 1-63 characters of A-Z a-z 0-9 . _ -, got '%1'").arg(v));
         *target = v;
     }
+    setup->probeEnabled = !p.isSet(m_noProbe);
+    if (!setup->probeEnabled && (p.isSet(m_probeAllow) || p.isSet(m_probeMax)))
+        return usage(p.isSet(m_probeAllow) ? QStringLiteral("probe-allow")
+                                           : QStringLiteral("probe-max-concurrent"),
+            QStringLiteral("contradicts --no-probe-endpoint"));
+    for (const QString &pattern : p.values(m_probeAllow)) {
+        if (!setup->probe.allow.add(pattern, &error))
+            return usage(QStringLiteral("probe-allow"), error);
+    }
+    if (p.isSet(m_probeMax)) {
+        bool ok = false;
+        const int n = p.value(m_probeMax).toInt(&ok);
+        if (!ok || n < 1 || n > 256)
+            return usage(QStringLiteral("probe-max-concurrent"),
+                QStringLiteral("expected a number from 1 to 256, got '%1'")
+                    .arg(p.value(m_probeMax)));
+        setup->probe.maxConcurrent = n;
+    }
+
     if (setup->identity.agent.isEmpty())
         setup->identity.agent = LabelPolicy::sanitizeName(QSysInfo::machineHostName());
     if (setup->identity.agent.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "metrics/metricscollector.h"
 #include "metrics/metricsserver.h"
+#include "metrics/probehandler.h"
 
 #include <QCommandLineOption>
 #include <QHostAddress>
@@ -20,6 +21,8 @@ struct MetricsSetup {
     quint16 port = 0;
     AgentIdentity identity;
     MetricsServerOptions server;
+    bool probeEnabled = true; // /probe (off with --no-probe-endpoint)
+    ProbeHandlerOptions probe;
 };
 
 // The metrics options of `servewatch run` and their checks.
@@ -38,6 +41,9 @@ private:
     QCommandLineOption m_token;
     QCommandLineOption m_cert;
     QCommandLineOption m_key;
+    QCommandLineOption m_probeAllow;
+    QCommandLineOption m_probeMax;
+    QCommandLineOption m_noProbe;
 };
 
 } // namespace sw::cli

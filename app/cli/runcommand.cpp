@@ -8,6 +8,7 @@
 #include "history/historystore.h"
 #include "metrics/metricscollector.h"
 #include "metrics/metricsserver.h"
+#include "metrics/probehandler.h"
 #include "metricsoptions.h"
 #include "monitor/historyrecorder.h"
 #include "monitor/monitor.h"
@@ -374,11 +375,18 @@ int runAgentCommand(const QStringList &arguments)
     // Prometheus metrics and the blackbox-style /probe, when asked for.
     std::unique_ptr<MetricsCollector> collector;
     std::unique_ptr<MetricsServer> metricsServer;
+    std::unique_ptr<BlackboxProbeHandler> probeHandler;
     if (metricsSetup.enabled) {
         collector = std::make_unique<MetricsCollector>(
             monitor, metricsSetup.identity, KnowledgeBase::builtIn());
         collector->setHistory(history.get());
         metricsServer = std::make_unique<MetricsServer>(*collector, metricsSetup.server);
+        if (metricsSetup.probeEnabled) {
+            probeHandler = std::make_unique<BlackboxProbeHandler>(
+                monitor, engine, presets, KnowledgeBase::builtIn(), metricsSetup.probe);
+            probeHandler->setSecretStore(secrets.get());
+            metricsServer->setProbeHandler(probeHandler->callback());
+        }
         if (!metricsServer->listen(metricsSetup.address, metricsSetup.port)) {
             err << "servewatch run: --metrics-listen: cannot listen on " << metricsSetup.listenText
                 << ": " << metricsServer->errorString() << '\n';

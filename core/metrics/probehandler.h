@@ -4,6 +4,7 @@
 #include "metrics/labelpolicy.h"
 #include "metrics/metricsserver.h"
 #include "metrics/probeallowlist.h"
+#include "secrets/secretstore.h"
 
 #include <QObject>
 #include <QPointer>
@@ -16,7 +17,6 @@ class KnowledgeBase;
 class Monitor;
 class PresetRegistry;
 class ProbeEngine;
-class SecretStore;
 struct ProbeReport;
 struct ProbeRequest;
 
