@@ -76,6 +76,8 @@ private slots:
     void initTestCase();
     void refusesWhatIsNotConfigured();
     void badAllowPatternStopsTheAgent();
+    void usageErrors_data();
+    void usageErrors();
     void probeEndpointSwitchedOff();
 
 private:
@@ -201,6 +203,41 @@ void TestProbeProxy::badAllowPatternStopsTheAgent()
     const QByteArray err = p.readAllStandardError();
     QVERIFY2(
         err.contains("--probe-allow") && err.contains("'http://evil.example/'"), err.constData());
+}
+
+void TestProbeProxy::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("named");
+    const QString listen = QStringLiteral("--metrics-listen=127.0.0.1:0");
+    QTest::newRow("allow without listen") << QStringList { QStringLiteral("--probe-allow=h") }
+                                          << QByteArray("--probe-allow: needs --metrics-listen");
+    QTest::newRow("max zero") << QStringList { listen, QStringLiteral("--probe-max-concurrent=0") }
+                              << QByteArray("--probe-max-concurrent: expected a number");
+    QTest::newRow("max text") << QStringList { listen, QStringLiteral("--probe-max-concurrent=x") }
+                              << QByteArray("--probe-max-concurrent: expected a number");
+    QTest::newRow("allow and off") << QStringList {
+        listen, QStringLiteral("--no-probe-endpoint"), QStringLiteral("--probe-allow=h")
+    } << QByteArray("--probe-allow: contradicts --no-probe-endpoint");
+    QTest::newRow("cidr") << QStringList { listen, QStringLiteral("--probe-allow=10.0.0.0/40") }
+                          << QByteArray("'10.0.0.0/40'");
+}
+
+void TestProbeProxy::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, named);
+    QProcess p;
+    p.start(servewatchBinary(),
+        QStringList { QStringLiteral("run"),
+            QStringLiteral("--config"),
+            writeConfig(),
+            QStringLiteral("--no-history") }
+            + args);
+    QVERIFY(p.waitForFinished(15000));
+    QCOMPARE(p.exitCode(), 64);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains(named), err.constData());
 }
 
 void TestProbeProxy::probeEndpointSwitchedOff()
