@@ -244,10 +244,17 @@ void BlackboxProbeHandler::launch(const std::shared_ptr<Plan> &plan, const Probe
     if (e.credential && !plan->adhoc)
         maskCredential(shown.headers, *e.credential);
 
-    // Presets that build the inference body from the model's metadata: that request first.
-    if (!plan->metadataDone && plan->check == CheckKind::Inference
-        && e.check == CheckKind::Inference && m_presets.needsMetadataStep(e)) {
-        if (const std::optional<ProbeRequest> metadata = m_presets.metadataRequestFor(e)) {
+    // Presets that build the inference body from the model's metadata: that request first. The
+    // endpoint as the module checks it: its explicit body and method belong to its own check.
+    EndpointConfig checked = e;
+    if (checked.check != plan->check) {
+        checked.check = plan->check;
+        checked.body.clear();
+        checked.bodyGiven = false;
+        checked.method.clear();
+    }
+    if (!plan->metadataDone && m_presets.needsMetadataStep(checked)) {
+        if (const std::optional<ProbeRequest> metadata = m_presets.metadataRequestFor(checked)) {
             ProbeRequest meta = *metadata;
             meta.headers = request.headers; // the same credential and headers
             meta.secretValues = request.secretValues;

@@ -2,6 +2,7 @@
 // never carries a stored credential nor follows a redirect, the scrape timeout, the debug page
 // (secrets masked) and the concurrency cap. Real loopback servers, a real engine and monitor.
 
+#include "demo/demoserver.h"
 #include "diagnosis/knowledgebase.h"
 #include "echoserver.h"
 #include "hostileserver.h"
@@ -78,6 +79,7 @@ private slots:
     void targetsAllowedAndRefused();
     void credentialOnlyForEndpointIds();
     void postModule();
+    void inferenceWithMetadataStep();
     void noRedirectsForUrlTargets();
     void timeoutFromScrapeHeader_data();
     void timeoutFromScrapeHeader();
@@ -366,6 +368,40 @@ void TestProbeHandler::postModule()
     QCOMPARE(m_echo->heads().size(), 1);
     QVERIFY2(
         m_echo->heads().at(0).startsWith("POST /status/200 "), m_echo->heads().at(0).constData());
+}
+
+void TestProbeHandler::inferenceWithMetadataStep()
+{
+    // An Open Inference Protocol endpoint: the inference body comes from the model's metadata.
+    DemoServer demo;
+    QString error;
+    QVERIFY2(demo.listen({}, &error), qPrintable(error));
+    QStringList seen;
+    connect(
+        &demo, &DemoServer::requestReceived, this, [&seen](const QByteArray &m, const QString &p) {
+            seen.append(QString::fromLatin1(m) + QLatin1Char(' ') + p);
+        });
+    MonitorConfig cfg = m_monitor->config();
+    EndpointConfig e = test::loopbackEndpoint(QStringLiteral("oip"), demo.baseUrl());
+    e.preset = QStringLiteral("triton");
+    e.model = QStringLiteral("demo-model");
+    e.check = CheckKind::Health;
+    e.checkSet = true;
+    cfg.endpoints.append(e);
+    m_monitor->applyConfig(cfg);
+
+    Answer a = ask({ { "target", "oip" }, { "module", "triton:inference" } });
+    QCOMPARE(a.reply.status, 200);
+    QVERIFY2(a.reply.body.contains("\nprobe_success 1\n"), a.reply.body.constData());
+    QCOMPARE(seen,
+        QStringList({ QStringLiteral("GET /v2/models/demo-model"),
+            QStringLiteral("POST /v2/models/demo-model/infer") }));
+    // The endpoint's own (health) check with blackbox's alias.
+    seen.clear();
+    a = ask({ { "target", "oip" }, { "module", "http_2xx" } });
+    QCOMPARE(a.reply.status, 200);
+    QCOMPARE(seen.size(), 1);
+    QVERIFY2(seen.constFirst().startsWith(QLatin1String("GET /v2/")), qPrintable(seen.join(u',')));
 }
 
 void TestProbeHandler::noRedirectsForUrlTargets()
