@@ -5,6 +5,7 @@
 #include "tlsfaultserver.h"
 #include "tlsfixtures.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,7 +16,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QTcpSocket>
+
 #include <csignal>
+#include <sys/stat.h>
 
 using namespace sw;
 using namespace sw::test;
@@ -40,6 +44,25 @@ QJsonObject endpointJson(const QString &id, const QString &url, const QJsonObjec
     return o;
 }
 
+// GET over a fresh connection to the agent's metrics port; spins the event loop meanwhile (the
+// demo server the agent probes lives in this process). Returns the raw response.
+QByteArray httpGet(quint16 port, const QByteArray &path, const QByteArray &accept)
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    s.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + (accept.isEmpty() ? QByteArray() : "Accept: " + accept + "\r\n") + "\r\n");
+    QByteArray out;
+    QDeadlineTimer deadline(5000);
+    while (!deadline.hasExpired()) {
+        out += s.readAll();
+        if (s.state() == QAbstractSocket::UnconnectedState)
+            break;
+        QTest::qWait(5);
+    }
+    return out + s.readAll();
+}
+
 } // namespace
 
 class TestAgent : public QObject
@@ -54,6 +77,8 @@ private slots:
     void secondWriterIsRefused();
     void usage_data();
     void usage();
+    void metricsTokenFileMustBePrivate();
+    void servesMetrics();
 
 private:
     QString writeConfig(
@@ -275,6 +300,43 @@ void TestAgent::usage_data()
         QStringLiteral("--duration"),
         QStringLiteral("soon") } << 64
                                   << "--duration";
+    const QString cfgX = QStringLiteral("x");
+    QTest::newRow("metrics-listen port too big") << QStringList { QStringLiteral("--config"),
+        cfgX,
+        QStringLiteral("--metrics-listen"),
+        QStringLiteral("127.0.0.1:65536") } << 64 << "--metrics-listen";
+    QTest::newRow("metrics-listen host name") << QStringList { QStringLiteral("--config"),
+        cfgX,
+        QStringLiteral("--metrics-listen"),
+        QStringLiteral("localhost:9464") } << 64
+                                              << "--metrics-listen";
+    QTest::newRow("metrics-listen empty") << QStringList {
+        QStringLiteral("--config"), cfgX, QStringLiteral("--metrics-listen"), QString()
+    } << 64 << "--metrics-listen";
+    QTest::newRow("metrics-listen words") << QStringList { QStringLiteral("--config"),
+        cfgX,
+        QStringLiteral("--metrics-listen"),
+        QStringLiteral("everywhere") } << 64
+                                          << "--metrics-listen";
+    QTest::newRow("agent-name without metrics-listen") << QStringList {
+        QStringLiteral("--config"), cfgX, QStringLiteral("--agent-name"), QStringLiteral("a1")
+    } << 64 << "--agent-name: needs --metrics-listen";
+    QTest::newRow("location without metrics-listen") << QStringList {
+        QStringLiteral("--config"), cfgX, QStringLiteral("--location"), QStringLiteral("eu")
+    } << 64 << "--location: needs --metrics-listen";
+    QTest::newRow("agent-name with a space") << QStringList { QStringLiteral("--config"),
+        cfgX,
+        QStringLiteral("--metrics-listen"),
+        QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--agent-name"),
+        QStringLiteral("my agent") } << 64 << "--agent-name";
+    QTest::newRow("tls cert without key") << QStringList { QStringLiteral("--config"),
+        cfgX,
+        QStringLiteral("--metrics-listen"),
+        QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--metrics-tls-cert"),
+        TlsFixtures::paths(TlsFixtures::Cert::Server).certificate }
+                                          << 64 << "--metrics-tls-cert";
     QTest::newRow("missing file") << QStringList {
         QStringLiteral("--config"), QStringLiteral("/nonexistent/sw.json"), QStringLiteral("--once")
     } << 3 << "/nonexistent/sw.json";
@@ -288,6 +350,122 @@ void TestAgent::usage()
     const Run r = run(args);
     QCOMPARE(r.exitCode, exitCode);
     QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+}
+
+void TestAgent::metricsTokenFileMustBePrivate()
+{
+    const QString cfg = writeConfig({ endpointJson(QStringLiteral("t"),
+                                        m_ok.baseUrl().toString() + QStringLiteral("/health")) },
+        QStringLiteral("token.json"));
+    const QString token = m_dir.filePath(QStringLiteral("token"));
+    QFile f(token);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("s3cret-metrics-token\n");
+    f.close();
+    QCOMPARE(::chmod(QFile::encodeName(token).constData(), 0644), 0);
+    const QStringList args { QStringLiteral("--config"),
+        cfg,
+        QStringLiteral("--no-history"),
+        QStringLiteral("--once"),
+        QStringLiteral("--metrics-listen"),
+        QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--metrics-token-file"),
+        token };
+    Run r = run(args);
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("--metrics-token-file"), r.err.constData());
+    QVERIFY2(r.err.contains("chmod 600"), r.err.constData());
+    QVERIFY2(!r.err.contains("s3cret"), r.err.constData());
+    // Private, it is accepted (and --once runs and exits 0).
+    QCOMPARE(::chmod(QFile::encodeName(token).constData(), 0600), 0);
+    r = run(args);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+}
+
+void TestAgent::servesMetrics()
+{
+    const QString cfg = writeConfig({ endpointJson(QStringLiteral("health"),
+                                        m_ok.baseUrl().toString() + QStringLiteral("/health")) },
+        QStringLiteral("metrics.json"));
+    QProcess p;
+    p.start(QStringLiteral(SW_BINARY_DIR "/bin/servewatch"),
+        { QStringLiteral("run"),
+            QStringLiteral("--config"),
+            cfg,
+            QStringLiteral("--no-history"),
+            QStringLiteral("--log-format"),
+            QStringLiteral("json"),
+            QStringLiteral("--metrics-listen"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--agent-name"),
+            QStringLiteral("t1"),
+            QStringLiteral("--location"),
+            QStringLiteral("lab") });
+    QVERIFY(p.waitForStarted(5000));
+    // The port, from the metrics_listen event.
+    QByteArray err;
+    int port = 0;
+    QString agent;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            err += p.readAllStandardError();
+            for (const QByteArray &line : err.split('\n')) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                if (o.value(QStringLiteral("type")).toString()
+                    == QStringLiteral("metrics_listen")) {
+                    port = o.value(QStringLiteral("port")).toInt();
+                    agent = o.value(QStringLiteral("agent")).toString();
+                }
+            }
+            return port > 0;
+        }(),
+        8000);
+    QCOMPARE(agent, QStringLiteral("t1"));
+
+    // Text 0.0.4 by default, once the endpoint has been probed.
+    QByteArray response;
+    QDeadlineTimer probed(10000);
+    while (!(response = httpGet(quint16(port), "/metrics", {}))
+                .contains("\nprobe_success{endpoint=\"health\"")
+        && !probed.hasExpired())
+        QTest::qWait(100);
+    QVERIFY2(response.contains("\nprobe_success{endpoint=\"health\""),
+        QByteArray(response.left(300) + "\n" + err.right(500)).constData());
+    QVERIFY2(response.startsWith("HTTP/1.1 200 OK\r\n"), response.left(200).constData());
+    QVERIFY(response.contains("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
+    const QByteArray text = response.mid(response.indexOf("\r\n\r\n") + 4);
+    QVERIFY(!text.contains("# EOF"));
+    QVERIFY(text.contains("probe_success{endpoint=\"health\",service=\"\",preset="));
+    int series = 0;
+    for (const QByteArray &line : text.split('\n')) {
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        ++series;
+        QVERIFY2(
+            line.contains("agent=\"t1\"") && line.contains("location=\"lab\""), line.constData());
+    }
+    QVERIFY(series > 40);
+
+    // OpenMetrics when asked the way Prometheus asks.
+    response = httpGet(quint16(port),
+        "/metrics",
+        "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+        "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+    QVERIFY(response.contains(
+        "\r\nContent-Type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n"));
+    const QByteArray om = response.mid(response.indexOf("\r\n\r\n") + 4);
+    QVERIFY2(om.endsWith("\n# EOF\n"), om.right(100).constData());
+    QVERIFY(om.contains("# TYPE servewatch_probes counter\n"));
+    for (const QByteArray &line : om.split('\n')) {
+        if (!line.isEmpty() && !line.startsWith('#'))
+            QVERIFY2(line.contains("agent=\"t1\",location=\"lab\""), line.constData());
+    }
+    QVERIFY(httpGet(quint16(port), "/nope", {}).startsWith("HTTP/1.1 404"));
+
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestAgent)
