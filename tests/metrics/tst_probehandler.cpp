@@ -15,6 +15,8 @@
 #include "testendpoint.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
@@ -514,6 +516,19 @@ void TestProbeHandler::openMetricsWhenAsked()
     QCOMPARE(sampleValue(a.reply.body, "probe_ip_protocol"), 4.0);
     QCOMPARE(a.reply.body.count("probe_http_duration_seconds{phase="), 5);
     QVERIFY(!a.reply.body.contains("\nprobe_ssl_earliest_cert_expiry "));
+
+    // Prometheus' own linter accepts it (Debian's prometheus package ships promtool).
+    const QString promtool = QStringLiteral("/usr/bin/promtool");
+    if (!QFileInfo::exists(promtool))
+        QSKIP("promtool is not installed");
+    QProcess check;
+    check.start(promtool, { QStringLiteral("check"), QStringLiteral("metrics") });
+    QVERIFY(check.waitForStarted(5000));
+    check.write(a.reply.body);
+    check.closeWriteChannel();
+    QVERIFY(check.waitForFinished(15000));
+    QVERIFY2(check.exitCode() == 0,
+        QByteArray(check.readAllStandardOutput() + check.readAllStandardError()).constData());
 }
 
 void TestProbeHandler::concurrencyCap()
