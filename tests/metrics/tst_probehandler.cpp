@@ -360,6 +360,11 @@ void TestProbeHandler::credentialOnlyForEndpointIds()
     QVERIFY(has(m_echo->heads().at(2), "x-team-key: team-header-value"));
     // The metrics never show it either.
     QVERIFY(!a.reply.body.contains(Token));
+    // Three probes, none of them the monitor's: its state and last result are untouched.
+    const std::optional<EndpointStatus> status = m_monitor->status(QStringLiteral("cred"));
+    QVERIFY(status);
+    QVERIFY(!status->last);
+    QCOMPARE(status->state, EndpointState::Unknown);
 }
 
 void TestProbeHandler::postModule()
