@@ -23,6 +23,7 @@
 # through sudo); starts everything on 127.0.0.1 with temporary configs and stops it on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROUNDS=${1:-5}
 RATE=${RATE:-250}
 WINDOW=${WINDOW:-20}
@@ -55,7 +56,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 BLACKBOX=/usr/bin/prometheus-blackbox-exporter
 
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
@@ -88,15 +88,7 @@ forget_pid() { # the pid ended and was waited for: don't signal whoever reuses i
   PIDS=("${keep[@]}")
 }
 
-free_port() { # a port nothing listens on at 127.0.0.1
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "cpu-per-probe: no free port found" >&2
-  exit 1
-}
+free_port() { bench_free_port || exit 1; }
 wait_port() { # PORT NAME PID
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return; fi
@@ -118,35 +110,8 @@ nginx_requests() { # requests nginx has served so far (this read included)
 # --- the target: nginx --------------------------------------------------------------------------
 PORT=$(free_port)
 STATUS_PORT=$(free_port)
-mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_timeout 0;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  server {
-    listen 127.0.0.1:$PORT;
-    location / { default_type application/json; return 200 '{"predictions":[1]}'; }
-  }
-  server {
-    listen 127.0.0.1:$STATUS_PORT;
-    location / { stub_status; }
-  }
-}
-EOF
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx.log" 2>&1 &
-PIDS+=($!)
-NGINX_PID=$!
-wait_port "$PORT" nginx "$NGINX_PID"
+bench_nginx_start "$TMP/nginx" "$PORT" '{"predictions":[1]}' "$STATUS_PORT" || exit 1
+PIDS+=("$BENCH_NGINX_PID")
 TARGET="http://127.0.0.1:$PORT/predict"
 [ "$(curl -s --max-time 5 "$TARGET")" = '{"predictions":[1]}' ] || { echo "cpu-per-probe: nginx answers wrongly" >&2; exit 1; }
 
@@ -249,7 +214,7 @@ measure() {
 }
 
 echo "cpu-per-probe: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "  nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), blackbox_exporter $("$BLACKBOX" --version 2>&1 | awk 'NR == 1 { print $3 }'), $(curl --version | head -1 | cut -d' ' -f1-2), $(gcc --version | head -1)"
+echo "  nginx $BENCH_NGINX_VERSION, blackbox_exporter $("$BLACKBOX" --version 2>&1 | awk 'NR == 1 { print $3 }'), $(curl --version | head -1 | cut -d' ' -f1-2), $(gcc --version | head -1)"
 echo "  target $TARGET; $ROUNDS rounds; ServeWatch ($RATE endpoints at 1 s), blackbox and C floor at $RATE probes/s for ${WINDOW} s; curl $CURL_PROBES probes back to back"
 
 # Warm-up (not counted): page cache, the exporter's first probes, nginx.

@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+. bench/lib.sh
 runs=${1:-3}
 endpoints=${ENDPOINTS:-5000}
 interval=${INTERVAL_S:-10}
@@ -79,36 +80,9 @@ while [ -n "$(ss -Hltn "sport = :$port")" ]; do port=$((port + 1)); done
 
 # nginx (not with DOWN=1: then the port stays closed).
 if [ -z "${DOWN:-}" ]; then
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-worker_rlimit_nofile 16384;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path $tmp/nginx/body;
-    proxy_temp_path $tmp/nginx/proxy;
-    fastcgi_temp_path $tmp/nginx/fastcgi;
-    uwsgi_temp_path $tmp/nginx/uwsgi;
-    scgi_temp_path $tmp/nginx/scgi;
-    server {
-        listen 127.0.0.1:$port backlog=4096;
-        location / {
-            default_type application/json;
-            return 200 '{"predictions":[[0.12,0.88]]}\n';
-        }
-    }
-}
-EOF
-/usr/sbin/nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
-nginx_pid=$!
-for _ in $(seq 100); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/predict" 2>/dev/null && break
-  sleep 0.1
-done
+# keepalive_timeout 75s: nginx's default, as this benchmark always ran.
+bench_nginx_start "$tmp/nginx" "$port" '{"predictions":[[0.12,0.88]]}\n' "" 75s || exit 1
+nginx_pid=$BENCH_NGINX_PID
 curl -fsS -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/predict" \
   || { echo "scale: nginx did not start:" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
 fi
@@ -142,7 +116,7 @@ sample() {
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 if [ -z "${DOWN:-}" ]; then
-  target="nginx $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2) on 127.0.0.1:$port"
+  target="nginx $BENCH_NGINX_VERSION on 127.0.0.1:$port"
 else
   target="127.0.0.1:$port closed (all down)"
 fi

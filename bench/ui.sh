@@ -12,6 +12,7 @@
 # config (fixed JSON body, access log off) and stops it on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 what="${1:-all}"
 [ $# -gt 0 ] && shift
 case "$what" in live|timeline|all) ;; *) echo "usage: bench/ui.sh [live|timeline|all] [options]" >&2; exit 64 ;; esac
@@ -55,47 +56,11 @@ x() {
 }
 
 if [ "$what" = live ] || [ "$what" = all ]; then
-  # nginx on 127.0.0.1, one worker, a fixed JSON answer to anything; the first free port.
-  for port in $(seq 18780 18799); do
-    mkdir -p "$tmp/nginx"
-    cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  keepalive_timeout 0;
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      default_type application/json;
-      return 200 '{"predictions": [[0.12, 0.88]], "model": "bench"}';
-    }
-  }
-}
-EOF
-    nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
-    nginx_pid=$!
-    for _ in $(seq 50); do
-      curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$port/predict" && break
-      kill -0 "$nginx_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$port/predict"; then
-      break
-    fi
-    wait "$nginx_pid" 2>/dev/null || true
-    nginx_pid=""
-  done
-  [ -n "$nginx_pid" ] || { echo "ui.sh: nginx did not start: $(cat "$tmp/nginx/error.log" 2>/dev/null)" >&2; exit 1; }
-  echo "target: nginx $(nginx -v 2>&1 | cut -d/ -f2) on 127.0.0.1:$port (pid $nginx_pid)"
+  # nginx on 127.0.0.1 (bench/lib.sh): one worker, a fixed JSON answer to anything.
+  port=$(bench_free_port)
+  bench_nginx_start "$tmp/nginx" "$port" '{"predictions": [[0.12, 0.88]], "model": "bench"}' || exit 1
+  nginx_pid=$BENCH_NGINX_PID
+  echo "target: nginx $BENCH_NGINX_VERSION on 127.0.0.1:$port (pid $nginx_pid)"
   live_args=()
   timeline_args=()
   [ "$what" = live ] && live_args=("$@")
