@@ -72,8 +72,10 @@ bool EndpointStatusModel::fillRemote(Item &it, const RemoteEndpoint &e)
     it.state = e.worstState();
     const RemoteObservation *p = e.primary();
     it.since = p ? p->since : QDateTime();
-    it.latencyMs = p && p->latencySeconds >= 0 ? std::optional<double>(p->latencySeconds * 1000.0)
-                                               : std::nullopt;
+    // As for local rows: the latency of an answered probe, none for a failure.
+    it.latencyMs = p && p->latencySeconds >= 0 && !endpointmodel::isFailure(p->failureClass)
+        ? std::optional<double>(p->latencySeconds * 1000.0)
+        : std::nullopt;
     if (p && p->failureClass != FailureClass::Ok) {
         it.lastFailure = p->failureClass;
         it.lastFailureDetail = p->detail;
