@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 targets_all=(fuzz_config fuzz_knowledgebase fuzz_retryafter fuzz_jsonpointer fuzz_classifier
-  fuzz_urlexpansion)
+  fuzz_urlexpansion fuzz_httprequest)
 
 usage() {
   sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
