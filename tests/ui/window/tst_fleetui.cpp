@@ -185,6 +185,7 @@ private slots:
     void remoteDetailShowsLocationsAndDiagnosis();
     void bannerWhenPrometheusStopsAnswering();
     void sourcesDialogKeepsTheTokenInTheKeychain();
+    void tokenComesFromTheKeychain();
 
 private:
     void answerNormally();
@@ -252,7 +253,7 @@ void TestFleetUi::init()
     src.name = QStringLiteral("Prometheus prod");
     src.url = m_prom.url();
     src.intervalMs = 200;
-    src.timeoutMs = 700;
+    src.timeoutMs = 1500;
     m_fleet->setConfigs({ src });
     QTRY_VERIFY_WITH_TIMEOUT(m_model->endpointIndex(chatId()).isValid(), 5000);
 }
@@ -394,7 +395,7 @@ void TestFleetUi::bannerWhenPrometheusStopsAnswering()
     QVERIFY(banner->isHidden());
     QVERIFY(banner->text().isEmpty());
 
-    // Prometheus accepts and never answers: the poll times out (700 ms).
+    // Prometheus accepts and never answers: the poll times out (1.5 s).
     FakePrometheus::Answer silent;
     silent.silent = true;
     m_prom.setAnswer(QStringLiteral("/api/v1/query"), silent);
@@ -488,6 +489,48 @@ void TestFleetUi::sourcesDialogKeepsTheTokenInTheKeychain()
     QVERIFY(!stored.contains("t0ken"));
     QCOMPARE(loadFleetSources(settings).size(), 1);
     QCOMPARE(loadFleetSources(settings).at(0).url, m_prom.url());
+}
+
+// A source with a keychain entry: its token is read at start and sent as a bearer token; a
+// missing entry stops that source only (said in the banner), never the others or local rows.
+void TestFleetUi::tokenComesFromTheKeychain()
+{
+    bool written = false;
+    m_secrets->write(QStringLiteral("servewatch-prom-prod"),
+        QStringLiteral("s3cret"),
+        [&written](const SecretStore::Result &r) { written = r.ok(); });
+    QTRY_VERIFY(written);
+    FleetSourceConfig withToken;
+    withToken.id = QStringLiteral("prod");
+    withToken.name = QStringLiteral("Prometheus prod");
+    withToken.url = m_prom.url();
+    withToken.secret = QStringLiteral("servewatch-prom-prod");
+    withToken.intervalMs = 200;
+    FleetSourceConfig missing = withToken;
+    missing.id = QStringLiteral("lab");
+    missing.name = QStringLiteral("Prometheus lab");
+    missing.secret = QStringLiteral("servewatch-prom-lab"); // not in the keychain
+    m_fleet->setConfigs({}); // the running source (no token) stops; its last poll lands
+    QTest::qWait(300);
+    m_prom.clearRequests();
+    m_fleet->setConfigs({ withToken, missing });
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->endpointIndex(chatId()).isValid(), 5000);
+    QVERIFY(!m_prom.requests().isEmpty());
+    for (const FakePrometheus::Request &r : m_prom.requests())
+        QCOMPARE(r.authorization, QByteArray("Bearer s3cret")); // lab never asked
+    SourceBanner *banner = m_window->sourceBanner();
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 3000);
+    QVERIFY2(banner->text().startsWith(QStringLiteral("Prometheus lab is not polled: its token "
+                                                      "could not be read from the keychain")),
+        qPrintable(banner->text()));
+    QVERIFY(!banner->text().contains(QStringLiteral("Prometheus prod")));
+    QCOMPARE(
+        m_model->remoteSources(), (QStringList { QStringLiteral("prod"), QStringLiteral("lab") }));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        EndpointState(
+            m_model->endpointIndex(QStringLiteral("local-chat")).data(EndpointRole::State).toInt()),
+        EndpointState::Up,
+        5000);
 }
 
 QTEST_MAIN(TestFleetUi)
