@@ -197,7 +197,8 @@ void EndpointListWidget::buildView()
     header->setSortIndicator(-1, Qt::AscendingOrder); // the config's order
     m_view->setSortingEnabled(true);
     const int ch = fontMetrics().averageCharWidth();
-    const int widths[EndpointColumn::COUNT] = { 24, 14, 10, 10, 12, 12, 12, 20, 12 };
+    // Wide enough for a remote row's "name · 1 of 3 locations down" and "Down (last known)".
+    const int widths[EndpointColumn::COUNT] = { 34, 18, 10, 10, 12, 12, 12, 20, 12 };
     for (int c = 0; c < EndpointColumn::COUNT; ++c)
         header->resizeSection(c, widths[c] * ch + 16);
 
