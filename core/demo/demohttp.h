@@ -11,8 +11,6 @@ namespace sw {
 // scenarios use their own, e.g. nginx or envoy).
 QByteArray demoServerName();
 
-// "Service Unavailable"; a generic phrase ("Server Error") for codes without a standard one.
-QByteArray demoReasonPhrase(int status);
 QByteArray demoHttpDate(); // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
 QByteArray demoJson(const QJsonObject &object); // compact
 

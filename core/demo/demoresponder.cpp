@@ -1,5 +1,7 @@
 #include "demoresponder.h"
 
+#include "http/reasonphrase.h"
+
 #include "demohttp.h"
 #include "demoroutes.h"
 
@@ -50,7 +52,7 @@ DemoResponse proxyPage(int status,
 
 QByteArray nginxErrorPage(int status)
 {
-    const QByteArray title = QByteArray::number(status) + ' ' + demoReasonPhrase(status);
+    const QByteArray title = QByteArray::number(status) + ' ' + httpReasonPhrase(status);
     return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title
         + "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 }
@@ -209,7 +211,7 @@ DemoReply demoReply(
         const int status = int(scenario.argument);
         return send(
             demoJsonResponse(status,
-                QJsonObject { { L("error"), QString::fromLatin1(demoReasonPhrase(status)) } }),
+                QJsonObject { { L("error"), QString::fromLatin1(httpReasonPhrase(status)) } }),
             request);
     }
     case Kind::BadGateway:

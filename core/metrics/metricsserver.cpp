@@ -1,5 +1,6 @@
 #include "metrics/metricsserver.h"
 
+#include "http/reasonphrase.h"
 #include "logging.h"
 #include "metrics/exposition.h"
 #include "metrics/metricscollector.h"
@@ -13,36 +14,6 @@
 namespace sw {
 
 namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 413:
-        return "Content Too Large";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 501:
-        return "Not Implemented";
-    case 503:
-        return "Service Unavailable";
-    case 505:
-        return "HTTP Version Not Supported";
-    default:
-        return status < 500 ? "Client Error" : "Server Error";
-    }
-}
 
 // Constant time for equal lengths: a wrong token takes as long as a right one.
 bool sameSecret(QByteArrayView a, QByteArrayView b)
@@ -161,7 +132,7 @@ private:
         emit m_server.requestServed(label, reply.status);
         QByteArray out;
         out.reserve(reply.body.size() + 256);
-        out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status)
+        out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + httpReasonPhrase(reply.status)
             + "\r\nContent-Type: " + reply.contentType + "\r\nContent-Length: "
             + QByteArray::number(reply.body.size()) + "\r\nCache-Control: no-store\r\n";
         for (const auto &[name, value] : reply.headers)

@@ -1,5 +1,7 @@
 #include "httprequesthead.h"
 
+#include "http/reasonphrase.h"
+
 namespace sw::test {
 
 namespace {
@@ -95,38 +97,6 @@ QByteArray HttpRequestHead::header(QByteArrayView name) const
             return h.second;
     }
     return {};
-}
-
-QByteArray httpReasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 407:
-        return "Proxy Authentication Required";
-    case 429:
-        return "Too Many Requests";
-    case 500:
-        return "Internal Server Error";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    default:
-        return "Status";
-    }
 }
 
 QByteArray httpResponse(int status,

@@ -42,7 +42,4 @@ QByteArray httpResponse(int status,
     QByteArrayView body,
     const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
 
-// "OK", "Forbidden", ... for the statuses the fault servers use ("Status" for others).
-QByteArray httpReasonPhrase(int status);
-
 } // namespace sw::test
