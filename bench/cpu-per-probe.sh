@@ -47,15 +47,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/bin/prometheus-blackbox-exporter ] || missing+=(prometheus-blackbox-exporter)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "cpu-per-probe: installing ${missing[*]}" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  # The packages' own services are not wanted: where no init system runs, policy-rc.d (if any)
-  # keeps them stopped; this script starts its own instances with temporary configs.
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bench_install cpu-per-probe "${missing[@]}"
 BLACKBOX=/usr/bin/prometheus-blackbox-exporter
 
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then

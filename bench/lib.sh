@@ -3,6 +3,27 @@
 # server — nginx on 127.0.0.1 with its own temporary config (one worker, access log off, a fixed
 # JSON answer to any request, optionally a stub_status server so probes can be counted).
 
+# bench_install WHO PACKAGE...: installs the Debian packages given (apt-get, through sudo when
+# not root), nothing when none is given. Their own services (nginx on port 80, blackbox_exporter)
+# are kept from starting while they install: only the instances the scripts start run.
+bench_install() {
+  local who=$1 policy_added=0
+  shift
+  [ $# -gt 0 ] || return 0
+  echo "$who: installing $*" >&2
+  local sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${sudo_cmd[@]}" chmod +x /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends "$@" >/dev/null
+  [ "$policy_added" -eq 0 ] || "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
+}
+
 # bench_free_port: prints a port nothing listens on at 127.0.0.1 (random, 20000-49999).
 bench_free_port() {
   local p
