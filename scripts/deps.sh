@@ -56,18 +56,39 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-# Debian's prometheus packages enable and start their service (Prometheus on 0.0.0.0:9090).
-# The tests need only the binaries: when this script installed them, switch the services off
-# again. An installation that was there before is left alone.
-for p in prometheus prometheus-alertmanager; do
-  case " ${missing[*]} " in
-    *" $p "*)
-      if [ -d /run/systemd/system ]; then
-        "${sudo_cmd[@]}" systemctl disable --now "$p.service" >/dev/null 2>&1 || true
-        echo "deps: $p installed for its binaries; its service is disabled and stopped"
-      fi
-      ;;
+# Debian's prometheus packages would start their daemons on install (Prometheus on
+# 0.0.0.0:9090, Alertmanager on 0.0.0.0:9093), through systemd or their init.d scripts. The tests
+# need only the binaries: these two install with services forbidden to start (policy-rc.d, the
+# Debian way, only while they install), and on systemd hosts their units are disabled afterwards.
+# An installation that was there before is left alone.
+service_packages=()
+other_packages=()
+for p in "${missing[@]}"; do
+  case "$p" in
+    prometheus | prometheus-alertmanager) service_packages+=("$p") ;;
+    *) other_packages+=("$p") ;;
   esac
 done
+if [ ${#other_packages[@]} -gt 0 ]; then
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${other_packages[@]}"
+fi
+if [ ${#service_packages[@]} -gt 0 ]; then
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# scripts/deps.sh (ServeWatch): no service starts while it installs.\nexit 101\n' |
+      "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  status=0
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${service_packages[@]}" || status=$?
+  [ "$policy_added" -eq 0 ] || "${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d
+  [ "$status" -eq 0 ] || exit "$status"
+  for p in "${service_packages[@]}"; do
+    if [ -d /run/systemd/system ]; then
+      "${sudo_cmd[@]}" systemctl disable --now "$p.service" >/dev/null 2>&1 || true
+    fi
+    echo "deps: $p installed for its binaries; its service was not started"
+  done
+fi
