@@ -148,10 +148,16 @@ void FleetSource::onSnapshot(const PromResult &result, quint64 generation)
 void FleetSource::setHealth(FleetHealth health, const QString &error, const QDateTime &now)
 {
     const bool kindChanged = health != m_health.health;
+    const bool errorChanged = error != m_health.error;
     m_health.health = health;
     m_health.error = error;
-    if (!kindChanged)
+    if (!kindChanged) {
+        // Same health, other reason (refused, then timed out): the banner shows the new one;
+        // `since` stays when the health began.
+        if (errorChanged)
+            emit healthChanged(m_health);
         return;
+    }
     m_health.since = now;
     qCInfo(lcFleet).noquote() << "source" << m_config.id << "is" << fleetHealthId(health)
                               << (error.isEmpty() ? QString() : QStringLiteral("- ") + error);

@@ -386,16 +386,24 @@ void TestFleetSource::healthTransitionsKeepSnapshot()
         { closes, FleetHealth::Unreachable, "closed" },
         { badGateway, FleetHealth::Unreachable, "502" },
     };
+    // A signal for each new health, and for a new reason within the same health (the banner
+    // shows it); `since` changes only with the health.
     int expectedSignals = 1;
     FleetHealth previous = FleetHealth::Ok;
+    QString previousError;
+    QDateTime previousSince = okSince;
     for (const Step &step : steps) {
         fake.setAnswer(QueryPath, step.answer);
         QVERIFY(pollOnce(source, fake));
         const FleetSourceHealth &h = source.health();
         QCOMPARE(fleetHealthId(h.health), fleetHealthId(step.expected));
         QVERIFY2(h.error.contains(QLatin1String(step.messagePart)), qPrintable(h.error));
-        if (step.expected != previous)
+        if (step.expected != previous || h.error != previousError)
             ++expectedSignals;
+        if (step.expected == previous)
+            QCOMPARE(h.since, previousSince);
+        previousError = h.error;
+        previousSince = h.since;
         QCOMPARE(health.size(), expectedSignals);
         QCOMPARE(health.last().first().value<FleetSourceHealth>().health, previous = step.expected);
         // The last good snapshot stays, with its age.
