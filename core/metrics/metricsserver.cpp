@@ -74,9 +74,9 @@ public:
             close();
         });
         m_idle.start(server.m_options.idleTimeoutMs);
-        ++m_server.m_open;
+        m_server.m_connections.insert(this);
     }
-    ~Connection() override { --m_server.m_open; }
+    ~Connection() override { m_server.m_connections.remove(this); }
 
     void onReadyRead()
     {
@@ -181,7 +181,13 @@ MetricsServer::MetricsServer(
     , m_options(std::move(options))
 { }
 
-MetricsServer::~MetricsServer() = default;
+MetricsServer::~MetricsServer()
+{
+    // The connections use the server until they are gone: delete them while it is still whole,
+    // not later as QObject children (by then only its QObject part is left).
+    const QSet<Connection *> open = std::exchange(m_connections, {});
+    qDeleteAll(open);
+}
 
 bool MetricsServer::parseListen(
     const QString &text, QHostAddress *address, quint16 *port, QString *error)
@@ -220,8 +226,8 @@ bool MetricsServer::parseListen(
 
 void MetricsServer::incomingConnection(qintptr descriptor)
 {
-    if (m_open >= m_options.maxConnections) {
-        qCWarning(lcMetrics) << "connection refused: already" << m_open << "open";
+    if (m_connections.size() >= m_options.maxConnections) {
+        qCWarning(lcMetrics) << "connection refused: already" << m_connections.size() << "open";
         ::close(int(descriptor));
         return;
     }

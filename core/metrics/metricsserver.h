@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QTcpServer>
 
@@ -54,7 +55,7 @@ public:
     ~MetricsServer() override;
 
     void setProbeHandler(ProbeHandler handler) { m_probe = std::move(handler); }
-    int openConnections() const { return m_open; }
+    int openConnections() const { return int(m_connections.size()); }
 
     // Parses "ADDR:PORT", "[V6]:PORT" or "PORT" (then 127.0.0.1). Returns false with a message
     // naming the value.
@@ -77,7 +78,7 @@ private:
     MetricsCollector &m_collector;
     MetricsServerOptions m_options;
     ProbeHandler m_probe;
-    int m_open = 0;
+    QSet<Connection *> m_connections; // owned (children); deleted first in the destructor
 };
 
 } // namespace sw
