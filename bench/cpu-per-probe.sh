@@ -111,19 +111,9 @@ TARGET="http://127.0.0.1:$PORT/predict"
 gcc -O2 -o "$TMP/c_floor" bench/c_floor.c
 
 BB_PORT=$(free_port)
-cat >"$TMP/blackbox.yml" <<'EOF'
-modules:
-  http_2xx:
-    prober: http
-    timeout: 5s
-    http:
-      preferred_ip_protocol: ip4
-      ip_protocol_fallback: false
-EOF
-"$BLACKBOX" --config.file="$TMP/blackbox.yml" --web.listen-address="127.0.0.1:$BB_PORT" >"$TMP/blackbox.log" 2>&1 &
-PIDS+=($!)
-BB_PID=$!
-wait_port "$BB_PORT" blackbox_exporter "$BB_PID"
+bench_blackbox_start "$TMP" "$BB_PORT" || exit 1
+BB_PID=$BENCH_BLACKBOX_PID
+PIDS+=("$BB_PID")
 BB_URL="http://127.0.0.1:$BB_PORT/probe?module=http_2xx&target=$TARGET"
 
 {

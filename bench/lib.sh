@@ -91,3 +91,31 @@ EOF
   BENCH_NGINX_PID=
   return 1
 }
+
+# bench_blackbox_start DIR PORT: starts prometheus-blackbox-exporter on 127.0.0.1:PORT with
+# DIR/blackbox.yml holding one module, http_2xx (IPv4, 5 s timeout), its log in DIR/blackbox.log.
+# Sets BENCH_BLACKBOX_PID (the caller stops it); returns 1 (log on stderr) when it does not
+# answer within 10 s.
+bench_blackbox_start() {
+  local dir=$1 port=$2
+  cat >"$dir/blackbox.yml" <<'EOF'
+modules:
+  http_2xx:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      ip_protocol_fallback: false
+EOF
+  /usr/bin/prometheus-blackbox-exporter --config.file="$dir/blackbox.yml" \
+    --web.listen-address="127.0.0.1:$port" >"$dir/blackbox.log" 2>&1 &
+  BENCH_BLACKBOX_PID=$!
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$BENCH_BLACKBOX_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench: blackbox_exporter did not start on 127.0.0.1:$port" >&2
+  cat "$dir/blackbox.log" >&2
+  return 1
+}

@@ -177,23 +177,9 @@ echo "  bytes per scrape (OpenMetrics, identity): $(pct "$TMP/bytes.txt" 0.5)"
 
 # --- 3. the peer: blackbox_exporter /probe -------------------------------------------------------
 BB_PORT=$(bench_free_port)
-cat >"$TMP/blackbox.yml" <<'EOF'
-modules:
-  http_2xx:
-    prober: http
-    timeout: 5s
-    http:
-      preferred_ip_protocol: ip4
-      ip_protocol_fallback: false
-EOF
-"$BLACKBOX" --config.file="$TMP/blackbox.yml" --web.listen-address="127.0.0.1:$BB_PORT" >"$TMP/blackbox.log" 2>&1 &
-BB_PID=$!
+bench_blackbox_start "$TMP" "$BB_PORT" || exit 1
+BB_PID=$BENCH_BLACKBOX_PID
 PIDS+=("$BB_PID")
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$BB_PORT/" && break
-  kill -0 "$BB_PID" 2>/dev/null || break
-  sleep 0.1
-done
 BB="http://127.0.0.1:$BB_PORT/probe?module=http_2xx"
 curl -s "$BB&target=http://127.0.0.1:$PORT/ep/0" | grep -q '^probe_success 1$' \
   || { echo "metrics.sh: blackbox_exporter did not probe nginx:" >&2; cat "$TMP/blackbox.log" >&2; exit 1; }
